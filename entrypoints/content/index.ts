@@ -1,0 +1,30 @@
+import lexicon from 'virtual:chartlight/lexicon';
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { startContent } from '@/lib/page/content-main';
+import './highlights.css';
+
+export default defineContentScript({
+  // Not in the manifest: the background registers it for granted sites and injects it on request.
+  registration: 'runtime',
+  main(ctx) {
+    // Injected again by a second "Scan this page": the first instance keeps running.
+    const marker = globalThis as { __chartlightRunning?: boolean };
+    if (marker.__chartlightRunning) return;
+    marker.__chartlightRunning = true;
+    ctx.onInvalidated(() => (marker.__chartlightRunning = false));
+    startContent({
+      win: window,
+      lexicon,
+      signal: ctx.signal,
+      send: (msg) => browser.runtime.sendMessage(msg),
+      onMessage: (listener) => {
+        const l = (msg: unknown) => {
+          listener(msg);
+        };
+        browser.runtime.onMessage.addListener(l);
+        return () => browser.runtime.onMessage.removeListener(l);
+      },
+    });
+  },
+});

@@ -1,0 +1,3 @@
+export * from './types';
+export { analyze, assertionOf, classifySpan, createEngine, type Engine } from './analyze';
+export { fold } from './normalize';

@@ -1,0 +1,116 @@
+/** Categories the page matcher marks; each has its own highlight style (contract 2). */
+export const HIGHLIGHT_CATEGORIES = [
+  'red-flag',
+  'diagnosis',
+  'symptom',
+  'aura',
+  'trigger',
+  'drug',
+  'ketamine',
+] as const;
+export type HighlightCategory = (typeof HIGHLIGHT_CATEGORIES)[number];
+
+/**
+ * Assertion values in the precedence order of contract 2: where several context flags apply, the
+ * first in this list names the highlight.
+ */
+export const ASSERTION_PRECEDENCE = ['negated', 'family', 'hypothetical', 'uncertain', 'historical'] as const;
+export type ContextFlag = (typeof ASSERTION_PRECEDENCE)[number];
+export type Assertion = 'affirmed' | ContextFlag;
+
+/** One concept the matcher can report: an entry of the knowledge base that has surface forms. */
+export interface LexiconConcept {
+  id: string;
+  category: HighlightCategory;
+  title: string;
+}
+
+/**
+ * A surface form as compiled at build time. `text` is already normalised (see normalize.ts);
+ * `caseSensitive` forms are compared against the page's original letters ("HA" never matches "ha").
+ * `requires`, when present, is a regular expression that the sentence must also contain for an
+ * ambiguous abbreviation to count ("CM" only near headache words, never "3 cm").
+ */
+export interface LexiconForm {
+  text: string;
+  concept: number;
+  caseSensitive?: boolean;
+  requires?: string;
+}
+
+export interface CompiledLexicon {
+  version: string;
+  hash: string;
+  concepts: LexiconConcept[];
+  forms: LexiconForm[];
+  /** ICD-10-CM codes without the dot, upper case, mapped to a concept index. */
+  codes: Record<string, number>;
+  context: CompiledContextRules;
+}
+
+export type ContextDirection = 'forward' | 'backward' | 'both' | 'terminate' | 'pseudo';
+
+/** A context (ConText) trigger as data; see knowledge/context/rules.json. */
+export interface ContextRule {
+  literal: string;
+  category: ContextFlag | 'terminate' | 'pseudo';
+  direction: ContextDirection;
+  /** Optional regular expression (case-insensitive) used instead of the literal. */
+  pattern?: string;
+  /** How many words the cue reaches; default DEFAULT_SCOPE_WORDS. */
+  maxScope?: number;
+}
+
+export interface SectionRule {
+  /** Header text as written, without the colon: "Family History". */
+  literal: string;
+  /** Context the section gives to everything in it, or null for a section that resets context. */
+  category: ContextFlag | null;
+}
+
+export interface CompiledContextRules {
+  rules: ContextRule[];
+  sections: SectionRule[];
+}
+
+/** The cue that set a finding's context, kept so the interface can show the basis. */
+export interface Cue {
+  flag: ContextFlag;
+  text: string;
+  start: number;
+  end: number;
+  /** 'section' when a header ("Family History:") set it rather than a phrase in the sentence. */
+  kind: 'phrase' | 'section';
+}
+
+export interface ContextFlags {
+  negated: boolean;
+  uncertain: boolean;
+  historical: boolean;
+  hypothetical: boolean;
+  family: boolean;
+}
+
+export interface Mention {
+  concept: number;
+  /** Offsets in the original text. */
+  start: number;
+  end: number;
+  /** Token range in the folded text, for context classification. */
+  firstToken: number;
+  lastToken: number;
+}
+
+export interface Finding extends ContextFlags {
+  concept: string;
+  category: HighlightCategory;
+  title: string;
+  /** The page's own words, exactly as extracted. */
+  text: string;
+  start: number;
+  end: number;
+  assertion: Assertion;
+  sentence: string;
+  sentenceStart: number;
+  cues: Cue[];
+}

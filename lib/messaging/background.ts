@@ -1,0 +1,157 @@
+/**
+ * The background's logic, with the browser API passed in (so unit tests drive it with WXT's fake
+ * browser). Per-tab findings live in memory and in storage.session (memory too, readable only by
+ * the extension's own pages), and are forgotten when the tab closes or navigates.
+ */
+import type { Browser, WxtBrowser } from 'wxt/browser';
+import { parseContentMessage, parsePanelMessage, tabKey, type BackgroundToContent, type TabState } from './contract';
+
+type Api = WxtBrowser & { sidebarAction?: { open(): Promise<void> } };
+type Sender = Browser.runtime.MessageSender;
+
+/** The content script's built path (WXT output), injected on request and registered for sites. */
+export const CONTENT_SCRIPT = '/content-scripts/content.js';
+export const CONTENT_CSS = '/content-scripts/content.css';
+export const REGISTRATION_ID = 'chartlight-sites';
+
+export class BackgroundHub {
+  private readonly tabs = new Map<number, TabState>();
+
+  constructor(private readonly api: Api) {}
+
+  state(tabId: number): TabState {
+    let s = this.tabs.get(tabId);
+    if (!s) this.tabs.set(tabId, (s = { tabId, frames: [], focusEntry: null, paused: false }));
+    return s;
+  }
+
+  private async publish(tabId: number): Promise<void> {
+    const s = this.tabs.get(tabId);
+    if (s) await this.api.storage.session.set({ [tabKey(tabId)]: s });
+    else await this.api.storage.session.remove(tabKey(tabId));
+  }
+
+  /** Whether a message comes from one of the extension's own pages (panel, options). */
+  private isExtensionPage(sender: Sender): boolean {
+    return (
+      sender.id === this.api.runtime.id &&
+      typeof sender.url === 'string' &&
+      sender.url.startsWith(this.api.runtime.getURL('/'))
+    );
+  }
+
+  /** runtime.onMessage handler. Returns a promise for replies; drops anything it does not know. */
+  onMessage = (msg: unknown, sender: Sender): Promise<unknown> | undefined => {
+    if (sender.id !== this.api.runtime.id) return undefined;
+    if (this.isExtensionPage(sender)) {
+      const m = parsePanelMessage(msg);
+      if (!m) return undefined;
+      if (m.type === 'get-tab') return Promise.resolve(this.state(m.tabId));
+      if (m.type === 'scan-tab') return this.scanTab(m.tabId).then(() => true);
+      if (m.type === 'reveal')
+        return this.send(m.tabId, { type: 'reveal', index: m.index }, m.frameId).then(() => true);
+      return undefined;
+    }
+    const tabId = sender.tab?.id;
+    if (tabId === undefined) return undefined;
+    const m = parseContentMessage(msg);
+    if (!m) return undefined;
+    if (m.type === 'findings') {
+      const s = this.state(tabId);
+      const frameId = sender.frameId ?? 0;
+      s.frames = s.frames.filter((f) => f.frameId !== frameId);
+      s.frames.push({ frameId, findings: m.findings, fields: m.fields });
+      s.frames.sort((a, b) => a.frameId - b.frameId);
+      return this.publish(tabId).then(() => true);
+    }
+    if (m.type === 'open-entry') {
+      this.state(tabId).focusEntry = m.entryId;
+      // Opening the panel must happen in the same turn as the user's click (a user gesture).
+      const opening = this.openPanel(tabId);
+      return Promise.all([opening, this.publish(tabId)]).then(() => true);
+    }
+    return undefined;
+  };
+
+  async openPanel(tabId: number): Promise<void> {
+    try {
+      if (this.api.sidePanel?.open) await this.api.sidePanel.open({ tabId });
+      else await this.api.sidebarAction?.open();
+    } catch {
+      // Without a user gesture the browser refuses; the panel still shows the entry when opened.
+    }
+  }
+
+  async scanTab(tabId: number): Promise<void> {
+    await this.api.scripting
+      .insertCSS({ target: { tabId, allFrames: true }, files: [CONTENT_CSS] })
+      .catch(() => undefined);
+    await this.api.scripting.executeScript({ target: { tabId, allFrames: true }, files: [CONTENT_SCRIPT] });
+    const s = this.state(tabId);
+    if (s.paused) {
+      s.paused = false;
+      await this.send(tabId, { type: 'resume' });
+    }
+  }
+
+  async send(tabId: number, msg: BackgroundToContent, frameId?: number): Promise<void> {
+    try {
+      await this.api.tabs.sendMessage(tabId, msg, frameId === undefined ? undefined : { frameId });
+    } catch {
+      // No content script in that tab (not scanned yet): nothing to move.
+    }
+  }
+
+  async onActionClicked(tab: { id?: number }): Promise<void> {
+    if (tab.id === undefined) return;
+    const opening = this.openPanel(tab.id);
+    await Promise.all([opening, this.scanTab(tab.id).catch(() => undefined)]);
+  }
+
+  async onCommand(command: string, tab?: { id?: number }): Promise<void> {
+    const tabId = tab?.id ?? (await this.api.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+    if (tabId === undefined) return;
+    if (command === 'next-finding' || command === 'previous-finding') {
+      await this.send(tabId, { type: 'step', direction: command === 'next-finding' ? 1 : -1 }, 0);
+    }
+  }
+
+  forgetTab(tabId: number): Promise<void> {
+    this.tabs.delete(tabId);
+    return this.publish(tabId);
+  }
+
+  /**
+   * Registers the content script for every origin the extension holds (contract 4). Registrations
+   * persist across browser restarts, so a granted EHR page is scanned even before this worker wakes.
+   */
+  async registerSites(): Promise<string[]> {
+    const all = await this.api.permissions.getAll();
+    const origins = (all.origins ?? []).filter((o) => /^(https?|\*):\/\//.test(o) && o !== '<all_urls>').sort();
+    const existing = (await this.api.scripting.getRegisteredContentScripts({ ids: [REGISTRATION_ID] }))[0];
+    if (origins.length === 0) {
+      if (existing) await this.api.scripting.unregisterContentScripts({ ids: [REGISTRATION_ID] });
+      return [];
+    }
+    if (existing && JSON.stringify([...(existing.matches ?? [])].sort()) === JSON.stringify(origins)) return origins;
+    const script = {
+      id: REGISTRATION_ID,
+      matches: origins,
+      js: [CONTENT_SCRIPT],
+      css: [CONTENT_CSS],
+      allFrames: true,
+      runAt: 'document_idle',
+      persistAcrossSessions: true,
+    } as Browser.scripting.RegisteredContentScript;
+    // about:blank and srcdoc frames of a granted page are part of the EHR (tabs built on the fly);
+    // Firefox does not know the option, so it is retried without.
+    const withFallback = { ...script, matchOriginAsFallback: true } as Browser.scripting.RegisteredContentScript;
+    const method = existing ? 'updateContentScripts' : 'registerContentScripts';
+    try {
+      await this.api.scripting[method]([withFallback]);
+    } catch {
+      await this.api.scripting[method]([script]);
+    }
+    return origins;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The one message contract between Chartlight's contexts, named by direction and validated at
+ * runtime on receipt: anything malformed, oversized or from a foreign sender is dropped, never
+ * thrown on. Payloads carry ids and offsets; page text (a finding's words and sentence) travels
+ * only to the background's memory and on to the panel, never to storage.local, logs or URLs.
+ */
+import { ASSERTION_PRECEDENCE, HIGHLIGHT_CATEGORIES, type Finding } from '../engine/types';
+
+/** A finding as it travels: the engine's finding plus where it was found. */
+export interface WireFinding extends Finding {
+  /** Set for findings in a <textarea>/<input>: the field's label. */
+  field?: string;
+}
+
+/** Content script → background. */
+export type ContentToBackground =
+  { type: 'findings'; findings: WireFinding[]; fields: WireFinding[] } | { type: 'open-entry'; entryId: string };
+
+/** Background → content script (in one frame). */
+export type BackgroundToContent =
+  { type: 'step'; direction: 1 | -1 } | { type: 'reveal'; index: number } | { type: 'pause' } | { type: 'resume' };
+
+/** Side panel → background. */
+export type PanelToBackground =
+  | { type: 'get-tab'; tabId: number }
+  | { type: 'reveal'; tabId: number; frameId: number; index: number }
+  | { type: 'scan-tab'; tabId: number };
+
+export interface FrameFindings {
+  frameId: number;
+  findings: WireFinding[];
+  fields: WireFinding[];
+}
+
+export interface TabState {
+  tabId: number;
+  frames: FrameFindings[];
+  /** An entry the user asked to open from the page (click on a highlight). */
+  focusEntry: string | null;
+  paused: boolean;
+}
+
+/** Limits that bound what one message may carry, so a hostile page cannot flood the background. */
+export const MAX_FINDINGS_PER_MESSAGE = 5000;
+export const MAX_STRING = 2000;
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
+const isStr = (v: unknown, max = MAX_STRING): v is string => typeof v === 'string' && v.length <= max;
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const ASSERTIONS = new Set<string>(['affirmed', ...ASSERTION_PRECEDENCE]);
+const CATEGORIES = new Set<string>(HIGHLIGHT_CATEGORIES);
+const CUE_FLAGS = new Set<string>(ASSERTION_PRECEDENCE);
+
+function isFinding(v: unknown): v is WireFinding {
+  if (!isObj(v)) return false;
+  if (!(isStr(v.concept, 100) && ID.test(v.concept) && isStr(v.category) && CATEGORIES.has(v.category))) return false;
+  if (!(
+    isStr(v.title, 300) &&
+    isStr(v.text, 300) &&
+    isStr(v.sentence) &&
+    isInt(v.start) &&
+    isInt(v.end) &&
+    isInt(v.sentenceStart)
+  ))
+    return false;
+  if (!(isStr(v.assertion) && ASSERTIONS.has(v.assertion))) return false;
+  for (const f of ASSERTION_PRECEDENCE) if (!isBool(v[f])) return false;
+  if (v.field !== undefined && !isStr(v.field, 100)) return false;
+  if (!Array.isArray(v.cues) || v.cues.length > 10) return false;
+  return v.cues.every(
+    (c) =>
+      isObj(c) &&
+      isStr(c.flag) &&
+      CUE_FLAGS.has(c.flag) &&
+      isStr(c.text, 200) &&
+      isInt(c.start) &&
+      isInt(c.end) &&
+      (c.kind === 'phrase' || c.kind === 'section'),
+  );
+}
+
+function isFindingList(v: unknown): v is WireFinding[] {
+  return Array.isArray(v) && v.length <= MAX_FINDINGS_PER_MESSAGE && v.every(isFinding);
+}
+
+export function parseContentMessage(msg: unknown): ContentToBackground | null {
+  if (!isObj(msg)) return null;
+  if (msg.type === 'findings' && isFindingList(msg.findings) && isFindingList(msg.fields)) {
+    return { type: 'findings', findings: msg.findings, fields: msg.fields };
+  }
+  if (msg.type === 'open-entry' && isStr(msg.entryId, 100) && ID.test(msg.entryId)) {
+    return { type: 'open-entry', entryId: msg.entryId };
+  }
+  return null;
+}
+
+export function parseBackgroundMessage(msg: unknown): BackgroundToContent | null {
+  if (!isObj(msg)) return null;
+  if (msg.type === 'step' && (msg.direction === 1 || msg.direction === -1))
+    return { type: 'step', direction: msg.direction };
+  if (msg.type === 'reveal' && isInt(msg.index)) return { type: 'reveal', index: msg.index };
+  if (msg.type === 'pause' || msg.type === 'resume') return { type: msg.type };
+  return null;
+}
+
+export function parsePanelMessage(msg: unknown): PanelToBackground | null {
+  if (!isObj(msg)) return null;
+  if (msg.type === 'get-tab' && isInt(msg.tabId)) return { type: 'get-tab', tabId: msg.tabId };
+  if (msg.type === 'scan-tab' && isInt(msg.tabId)) return { type: 'scan-tab', tabId: msg.tabId };
+  if (msg.type === 'reveal' && isInt(msg.tabId) && isInt(msg.frameId) && isInt(msg.index)) {
+    return { type: 'reveal', tabId: msg.tabId, frameId: msg.frameId, index: msg.index };
+  }
+  return null;
+}
+
+/** storage.session key for a tab's state (memory only; cleared when the tab closes). */
+export const tabKey = (tabId: number) => `tab:${tabId}`;

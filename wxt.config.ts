@@ -1,0 +1,18 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+import { knowledgePlugin } from './scripts/knowledge-plugin';
+import { buildManifest } from './scripts/manifest';
+
+// Thin: the manifest itself is built (and unit-tested) in scripts/manifest.ts.
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  // Explicit imports only: every dependency of a file is visible at its top.
+  imports: false,
+  vite: () => ({ plugins: [preact(), knowledgePlugin()] }),
+  manifest: ({ browser, manifestVersion }) =>
+    buildManifest({
+      browser,
+      manifestVersion,
+      sites: process.env.CHARTLIGHT_SITES ?? '',
+    }),
+});
