@@ -19,13 +19,18 @@ export const EMPTY_SEARCH: SearchState = { query: '', category: '', audience: ''
 /** The title with the matched ranges marked, as text nodes. Ranges are [start, end). */
 export function MarkedTitle({ title, ranges }: { title: string; ranges: [number, number][] }) {
   const sorted = [...ranges].filter(([a, b]) => a >= 0 && b <= title.length && b > a).sort((x, y) => x[0] - y[0]);
+  // fuse.js reports overlapping and touching ranges; merged, each run of matched letters is one mark.
+  const merged: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
   const parts: (string | JSX.Element)[] = [];
   let at = 0;
-  for (const [a, b] of sorted) {
-    if (b <= at) continue;
-    const from = Math.max(a, at);
-    if (from > at) parts.push(title.slice(at, from));
-    parts.push(<mark key={from}>{title.slice(from, b)}</mark>);
+  for (const [a, b] of merged) {
+    if (a > at) parts.push(title.slice(at, a));
+    parts.push(<mark key={a}>{title.slice(a, b)}</mark>);
     at = b;
   }
   if (at < title.length) parts.push(title.slice(at));
