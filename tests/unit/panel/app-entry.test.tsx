@@ -51,7 +51,7 @@ describe('Entry view', () => {
   });
 
   it('copies a citation and the entry as text', async () => {
-    const write = vi.fn(() => Promise.resolve());
+    const write = vi.fn((_text: string) => Promise.resolve());
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: write }, configurable: true });
     const { article } = await openEntry('liver-disease');
     fireEvent.click(within(article).getAllByRole('button', { name: 'Copy citation' })[0]!);

@@ -61,7 +61,7 @@ describe('Ketamine supervision view', () => {
   });
 
   it('copies the checklist as plain text with its citations', async () => {
-    const write = vi.fn(() => Promise.resolve());
+    const write = vi.fn((_text: string) => Promise.resolve());
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: write }, configurable: true });
     const { view } = await openKetamine(INFUSION_NOTE);
     fireEvent.click(within(view).getByRole('button', { name: 'Copy as text' }));
