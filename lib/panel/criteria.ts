@@ -42,7 +42,7 @@ export const CRITERIA: CriteriaSet[] = [
       {
         criterion: 'C',
         label: 'Aggravated by routine physical activity',
-        concepts: ['aggravated-by-activity', 'worse-with-activity'],
+        concepts: ['activity-aggravated-headache', 'aggravated-by-activity'],
       },
       { criterion: 'D', label: 'Nausea and/or vomiting', concepts: ['nausea-vomiting', 'nausea', 'vomiting'] },
       { criterion: 'D', label: 'Photophobia (with phonophobia)', concepts: ['photophobia'] },
@@ -62,7 +62,7 @@ export const CRITERIA: CriteriaSet[] = [
         concepts: ['visual-aura', 'scintillating-scotoma', 'fortification-spectrum'],
       },
       { criterion: 'B', label: 'Sensory aura', concepts: ['sensory-aura', 'pins-and-needles', 'paresthesia'] },
-      { criterion: 'B', label: 'Speech and/or language aura', concepts: ['speech-aura', 'aphasia', 'dysphasia'] },
+      { criterion: 'B', label: 'Speech and/or language aura', concepts: ['speech-language-aura', 'speech-aura'] },
       { criterion: 'B', label: 'Motor aura', concepts: ['motor-aura', 'hemiplegic-migraine'] },
       { criterion: 'B', label: 'Brainstem aura', concepts: ['brainstem-aura', 'migraine-with-brainstem-aura'] },
       { criterion: 'B', label: 'Retinal aura', concepts: ['retinal-aura', 'retinal-migraine'] },
