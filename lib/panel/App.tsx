@@ -76,10 +76,8 @@ export function App({ data, port, tabId: initialTab }: AppProps) {
     return () => document.removeEventListener('keydown', onKey);
   }, [view]);
 
-  const ketamineOnPage =
-    status.kind === 'ready' &&
-    !!status.tab &&
-    locate(status.tab).some((l) => isKetamineMention(l.finding, byId.get(l.finding.concept)));
+  const located = useMemo(() => (status.kind === 'ready' && status.tab ? locate(status.tab) : []), [status]);
+  const ketamineOnPage = located.some((l) => isKetamineMention(l.finding, byId.get(l.finding.concept)));
   const current = view.name === 'entry' ? view.from.name : view.name;
 
   return (
@@ -110,7 +108,13 @@ export function App({ data, port, tabId: initialTab }: AppProps) {
             <SearchView state={search} onChange={setSearch} onOpen={open} onEscape={() => setView({ name: 'page' })} />
           )}
           {view.name === 'entry' && (
-            <EntryView entry={byId.get(view.id) ?? null} id={view.id} onOpen={open} onBack={back} />
+            <EntryView
+              entry={byId.get(view.id) ?? null}
+              id={view.id}
+              mentions={located.filter((l) => l.finding.concept === view.id)}
+              onOpen={open}
+              onBack={back}
+            />
           )}
         </main>
         <footer>

@@ -1,8 +1,13 @@
 /** One knowledge entry: every fact with its citations, the evidence badge, the full sources. */
+import { useEffect, useRef } from 'preact/hooks';
 import type { Entry } from '../knowledge/schema';
+import type { LocatedFinding } from './findings';
 import { EvidenceBadge } from './KetamineView';
 import { fullCite, PHASES } from './ketamine';
-import { Cites, CopyButton, INDICATOR_TEXT, useKnowledge } from './ui';
+import { Cites, CopyButton, FindingQuote, INDICATOR_TEXT, useKnowledge } from './ui';
+
+/** Enough quotes to show the basis without pushing the entry's own content off screen. */
+const MAX_MENTIONS = 3;
 
 export function entryText(entry: Entry, cite: (id: string) => string): string {
   const refs: string[] = [];
@@ -26,15 +31,21 @@ export function entryText(entry: Entry, cite: (id: string) => string): string {
 export function EntryView({
   entry,
   id,
+  mentions,
   onOpen,
   onBack,
 }: {
   entry: Entry | null;
   id: string;
+  /** This entry's mentions on the current page: what raised it, shown as the basis. */
+  mentions: LocatedFinding[];
   onOpen: (id: string) => void;
   onBack: () => void;
 }) {
   const { sources, data } = useKnowledge();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Keyboard and screen-reader users land on the entry they opened, not at the top of the page.
+  useEffect(() => heading.current?.focus(), [id]);
   const back = (
     <button type="button" class="back" onClick={onBack}>
       Back
@@ -53,7 +64,9 @@ export function EntryView({
   return (
     <article class={`entry indicator-${entry.indicator}`} data-entry={entry.id} aria-labelledby="entry-h">
       {back}
-      <h2 id="entry-h">{entry.title}</h2>
+      <h2 id="entry-h" ref={heading} tabIndex={-1}>
+        {entry.title}
+      </h2>
       <p class="entry-meta">
         <span class={`badge indicator-${entry.indicator}`}>{INDICATOR_TEXT[entry.indicator]}</span>{' '}
         <span class="category">{entry.category}</span>
@@ -86,6 +99,21 @@ export function EntryView({
             ))}
           </ul>
         </>
+      )}
+      {mentions.length > 0 && (
+        <section class="entry-mentions" aria-labelledby="entry-mentions-h">
+          <h3 id="entry-mentions-h">On this page ({mentions.length})</h3>
+          <ul class="occurrences">
+            {mentions.slice(0, MAX_MENTIONS).map((l, i) => (
+              <li key={i} data-assertion={l.finding.assertion}>
+                <FindingQuote finding={l.finding} field={l.index === null} />
+              </li>
+            ))}
+          </ul>
+          {mentions.length > MAX_MENTIONS && (
+            <p class="note">and {mentions.length - MAX_MENTIONS} more on the page view.</p>
+          )}
+        </section>
       )}
       <h3>Sources</h3>
       <ol class="sources">

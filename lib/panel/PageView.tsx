@@ -89,6 +89,7 @@ function Findings({
         {total} {total === 1 ? 'mention' : 'mentions'} in {groups.length} {groups.length === 1 ? 'group' : 'groups'}
       </p>
       {revealError && <p role="alert">{revealError}</p>}
+      {tab.paused && <p class="note">Highlighting is paused on this page; the list below is from the last scan.</p>}
       {ketamine && (
         <section class="card ketamine-alert" aria-labelledby="ketamine-alert-h">
           <h2 id="ketamine-alert-h">Ketamine is mentioned on this page</h2>

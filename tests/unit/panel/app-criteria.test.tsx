@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../lib/panel/App';
 import { CRITERIA, criterionFact } from '../../../lib/panel/criteria';
-import { axeViolations } from './axe';
+import { AXE_TIMEOUT, axeViolations } from './axe';
 import { data, fakePort, tabOf, waitForEl } from './fixtures';
 
 afterEach(cleanup);
@@ -68,7 +68,7 @@ describe('ICHD-3 criteria coverage', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('broken');
   });
 
-  it('has no axe violations (wcag2a, wcag2aa)', async () => {
+  it('has no axe violations (wcag2a, wcag2aa)', { timeout: AXE_TIMEOUT }, async () => {
     const { container } = await openCriteria('Throbbing HA with nausea and photophobia. No phonophobia.');
     expect(await axeViolations(container)).toEqual([]);
   });

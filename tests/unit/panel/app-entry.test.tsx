@@ -1,8 +1,8 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../lib/panel/App';
 import type { PanelData } from '../../../lib/knowledge/panel-data';
-import { axeViolations } from './axe';
+import { AXE_TIMEOUT, axeViolations } from './axe';
 import { data, fakePort, tabOf, waitForEl } from './fixtures';
 
 afterEach(() => {
@@ -30,6 +30,20 @@ describe('Entry view', () => {
     expect(sources.some((s) => s!.includes('doi:10.1097/AAP.0000000000000808'))).toBe(true);
     expect(article.querySelector('a')).toBeNull();
     expect(article.textContent).toContain('Last reviewed 2026-11-27');
+  });
+
+  it('shows what on the page raised it and takes the focus', async () => {
+    const port = fakePort();
+    render(<App data={data} port={port} tabId={7} />);
+    port.emit(7, { ...tabOf(['Photophobia today. No fever. Mild photophobia.']), focusEntry: 'photophobia' });
+    const article = await waitForEl('article[data-entry="photophobia"]');
+    const mentions = article.querySelector('.entry-mentions')!;
+    expect(mentions.querySelector('h3')!.textContent).toBe('On this page (2)');
+    expect([...mentions.querySelectorAll('blockquote')].map((b) => b.textContent)).toEqual([
+      'Photophobia today.',
+      'Mild photophobia.',
+    ]);
+    await waitFor(() => expect(document.activeElement).toBe(article.querySelector('h2')));
   });
 
   it('shows limited and negative evidence prominently with its note', async () => {
@@ -81,14 +95,14 @@ describe('Entry view', () => {
     expect(screen.getByText(`Knowledge ${data.version} · ${data.hash}`)).toBeTruthy();
   });
 
-  it('has no axe violations (wcag2a, wcag2aa)', async () => {
+  it('has no axe violations (wcag2a, wcag2aa)', { timeout: AXE_TIMEOUT }, async () => {
     const { container } = await openEntry('ketamine-supervision');
     expect(await axeViolations(container)).toEqual([]);
   });
 });
 
 describe('axe under happy-dom', () => {
-  it('does report a violation when there is one', async () => {
+  it('does report a violation when there is one', { timeout: AXE_TIMEOUT }, async () => {
     const { container } = render(
       <main>
         <input type="text" />

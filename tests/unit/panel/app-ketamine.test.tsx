@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../lib/panel/App';
 import { checklistItems, checklistText, isKetamineMention } from '../../../lib/panel/ketamine';
-import { axeViolations } from './axe';
+import { AXE_TIMEOUT, axeViolations } from './axe';
 import { INFUSION_NOTE, data, fakePort, findingsOf, tabOf, waitForEl } from './fixtures';
 
 afterEach(() => {
@@ -125,7 +125,7 @@ describe('Ketamine supervision view', () => {
     expect(items(nurse)).toHaveLength(checklistItems(data).length);
   });
 
-  it('has no axe violations in either role (wcag2a, wcag2aa)', async () => {
+  it('has no axe violations in either role (wcag2a, wcag2aa)', { timeout: AXE_TIMEOUT }, async () => {
     const { view, container } = await openKetamine(INFUSION_NOTE);
     expect(await axeViolations(container)).toEqual([]);
     fireEvent.click(within(view).getByRole('button', { name: /Neurologist's view/ }));

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../lib/panel/App';
-import { axeViolations } from './axe';
+import { AXE_TIMEOUT, axeViolations } from './axe';
 import { INFUSION_NOTE, NEURO_NOTE, data, fakePort, tabOf, waitForEl } from './fixtures';
 
 afterEach(cleanup);
@@ -153,7 +153,7 @@ describe('This page view', () => {
     expect(document.querySelector('.ketamine-alert')).toBeNull();
   });
 
-  it('has no axe violations (wcag2a, wcag2aa)', async () => {
+  it('has no axe violations (wcag2a, wcag2aa)', { timeout: AXE_TIMEOUT }, async () => {
     const port = fakePort();
     const { container } = render(<App data={data} port={port} tabId={7} />);
     port.emit(7, tabOf([NEURO_NOTE + ' ' + INFUSION_NOTE], [{ label: 'Note', text: 'Nausea.' }]));

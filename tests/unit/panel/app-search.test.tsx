@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../lib/panel/App';
 import { MarkedTitle } from '../../../lib/panel/SearchView';
-import { axeViolations } from './axe';
+import { AXE_TIMEOUT, axeViolations } from './axe';
 import { data, fakePort, tabOf, waitForEl } from './fixtures';
 
 afterEach(cleanup);
@@ -97,7 +97,7 @@ describe('Search view', () => {
     expect(container.textContent).toBe('Photophobia');
   });
 
-  it('has no axe violations with results shown (wcag2a, wcag2aa)', async () => {
+  it('has no axe violations with results shown (wcag2a, wcag2aa)', { timeout: AXE_TIMEOUT }, async () => {
     const { input, container } = openSearch();
     type(input, 'migraine');
     await waitForEl('[role="option"]');
