@@ -149,3 +149,37 @@ export function markSentence(f: WireFinding): { before: string; match: string; a
   if (a < 0 || b > f.sentence.length || b <= a) return { before: f.sentence, match: '', after: '' };
   return { before: f.sentence.slice(0, a), match: f.sentence.slice(a, b), after: f.sentence.slice(b) };
 }
+
+export interface SentencePart {
+  text: string;
+  kind: 'plain' | 'match' | 'cue';
+}
+
+/**
+ * The sentence cut into plain text, the matched words and the context cue's words (when the cue is
+ * a phrase inside the same sentence), so the panel can show both halves of the basis in place.
+ */
+export function sentenceParts(f: WireFinding): SentencePart[] {
+  const n = f.sentence.length;
+  const spans: { a: number; b: number; kind: 'match' | 'cue' }[] = [];
+  const { match } = markSentence(f);
+  if (match) spans.push({ a: f.start - f.sentenceStart, b: f.end - f.sentenceStart, kind: 'match' });
+  for (const c of f.cues) {
+    if (c.kind !== 'phrase') continue;
+    const a = c.start - f.sentenceStart;
+    const b = c.end - f.sentenceStart;
+    if (a < 0 || b > n || b <= a) continue;
+    if (spans.some((s) => a < s.b && b > s.a)) continue; // never overlap the match or another cue
+    spans.push({ a, b, kind: 'cue' });
+  }
+  spans.sort((x, y) => x.a - y.a);
+  const parts: SentencePart[] = [];
+  let at = 0;
+  for (const s of spans) {
+    if (s.a > at) parts.push({ text: f.sentence.slice(at, s.a), kind: 'plain' });
+    parts.push({ text: f.sentence.slice(s.a, s.b), kind: s.kind });
+    at = s.b;
+  }
+  if (at < n) parts.push({ text: f.sentence.slice(at), kind: 'plain' });
+  return parts;
+}

@@ -7,7 +7,7 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { PanelData } from '../knowledge/panel-data';
 import type { Source } from '../knowledge/schema';
 import type { WireFinding } from '../messaging/contract';
-import { cueText, markSentence } from './findings';
+import { cueText, sentenceParts } from './findings';
 import { fullCite, shortCite } from './ketamine';
 
 /** The knowledge data and its source registry, for any component that shows a citation. */
@@ -25,15 +25,23 @@ export function useKnowledge(): Knowledge {
 
 /** The sentence a finding came from, its matched words marked, and the cue that set its context. */
 export function FindingQuote({ finding, field }: { finding: WireFinding; field?: boolean }) {
-  const { before, match, after } = markSentence(finding);
+  const parts = sentenceParts(finding);
   const cues = cueText(finding);
   return (
     <div class="quote">
       {field && finding.field !== undefined && <p class="field-note">In a text field: {finding.field}</p>}
       <blockquote>
-        {before}
-        {match && <mark>{match}</mark>}
-        {after}
+        {parts.map((p, i) =>
+          p.kind === 'match' ? (
+            <mark key={i}>{p.text}</mark>
+          ) : p.kind === 'cue' ? (
+            <em key={i} class="cue-word">
+              {p.text}
+            </em>
+          ) : (
+            p.text
+          ),
+        )}
       </blockquote>
       {cues.length > 0 && <p class="cue">Context: {cues.join('; ')}</p>}
     </div>

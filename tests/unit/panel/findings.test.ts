@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cueText, groupFindings, markSentence } from '../../../lib/panel/findings';
+import { cueText, groupFindings, markSentence, sentenceParts } from '../../../lib/panel/findings';
 import { data, findingsOf, tabOf } from './fixtures';
 
 const byId = new Map(data.entries.map((e) => [e.id, e]));
@@ -57,5 +57,32 @@ describe('basis of a finding', () => {
 
   it('names the cue that set the context', () => {
     expect(cueText(findingsOf('Denies aura.')[0]!)).toEqual(["denied: 'Denies'"]);
+  });
+});
+
+describe('sentence parts', () => {
+  it('marks the match and the cue phrase in place', () => {
+    const f = findingsOf('Pt denies aura today.').find((x) => x.concept === 'aura')!;
+    expect(sentenceParts(f)).toEqual([
+      { text: 'Pt ', kind: 'plain' },
+      { text: 'denies', kind: 'cue' },
+      { text: ' ', kind: 'plain' },
+      { text: 'aura', kind: 'match' },
+      { text: ' today.', kind: 'plain' },
+    ]);
+  });
+
+  it('ignores cues outside the sentence (a section header) and keeps all the text', () => {
+    const f = findingsOf('Photophobia.')[0]!;
+    const withSection = {
+      ...f,
+      cues: [{ flag: 'family' as const, text: 'Family History', start: 0, end: 500, kind: 'section' as const }],
+    };
+    expect(
+      sentenceParts(withSection)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(f.sentence);
+    expect(sentenceParts(withSection).some((p) => p.kind === 'cue')).toBe(false);
   });
 });
