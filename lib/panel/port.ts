@@ -40,10 +40,12 @@ export function browserPort(api: WxtBrowser, options: { followActiveTab?: boolea
     port.watchActiveTab = (onTab) => {
       // The side panel belongs to one window: tab switches in other windows are not its business.
       let windowId: number | undefined;
-      void api.windows.getCurrent().then(
-        (w) => (windowId = w.id),
-        () => undefined,
-      );
+      void Promise.resolve()
+        .then(() => api.windows.getCurrent())
+        .then(
+          (w) => (windowId = w?.id),
+          () => undefined,
+        );
       const listener = (info: { tabId: number; windowId: number }) => {
         if (windowId === undefined || info.windowId === windowId) onTab(info.tabId);
       };
