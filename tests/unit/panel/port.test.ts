@@ -41,4 +41,15 @@ describe('browserPort', () => {
     await fakeBrowser.tabs.onActivated.trigger({ tabId: 13, windowId: 1 });
     expect(onTab).toHaveBeenCalledTimes(1);
   });
+
+  it('ignores tab switches in other windows', async () => {
+    vi.spyOn(fakeBrowser.windows, 'getCurrent').mockResolvedValue({ id: 1 } as never);
+    const onTab = vi.fn();
+    browserPort(api, { followActiveTab: true }).watchActiveTab!(onTab);
+    await vi.waitFor(() => expect(fakeBrowser.windows.getCurrent).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 0));
+    await fakeBrowser.tabs.onActivated.trigger({ tabId: 20, windowId: 2 });
+    await fakeBrowser.tabs.onActivated.trigger({ tabId: 21, windowId: 1 });
+    expect(onTab.mock.calls).toEqual([[21]]);
+  });
 });
