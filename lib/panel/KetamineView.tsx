@@ -76,7 +76,11 @@ export function KetaminePanel({ cautions, onOpen, headingLevel = 3 }: KetaminePa
   const evidence = useMemo(
     () =>
       data.entries.filter(
-        (e) => (e.category === 'ketamine' && !e.contraindication) || (e.category === 'supervision' && e.supervision),
+        (e) =>
+          (e.category === 'ketamine' && !e.contraindication) ||
+          (e.category === 'supervision' && e.supervision) ||
+          // The claims made for ketamine, each with its evidence verdict.
+          (e.category === 'claim' && /ketamine/.test(e.id)),
       ),
     [data],
   );

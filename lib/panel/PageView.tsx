@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Entry } from '../knowledge/schema';
 import type { TabState } from '../messaging/contract';
-import { groupFindings, locate, type LocatedFinding } from './findings';
+import { groupFindings, locate, type FindingRow, type LocatedFinding } from './findings';
 import { cautionMentions, isKetamineMention } from './ketamine';
 import type { PanelPort } from './port';
 import { Cites, FindingQuote, INDICATOR_TEXT, useKnowledge } from './ui';
@@ -131,18 +131,7 @@ function Findings({
                       </span>
                     )}
                   </div>
-                  <ul class="occurrences">
-                    {row.occurrences.map((l, i) => (
-                      <li key={i} data-assertion={l.finding.assertion}>
-                        <FindingQuote finding={l.finding} field={l.index === null} />
-                        {l.index !== null && (
-                          <button type="button" class="reveal" onClick={() => reveal(l)}>
-                            Show on page<span class="visually-hidden">: {row.title}</span>
-                          </button>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
+                  <Occurrences row={row} reveal={reveal} />
                 </li>
               );
             })}
@@ -156,5 +145,39 @@ function Findings({
         </section>
       )}
     </div>
+  );
+}
+
+/**
+ * A row's mentions. A long chart can repeat a word hundreds of times; the first few are shown and
+ * the rest on request, so the panel stays quick to render and to read.
+ */
+const FIRST_MENTIONS = 5;
+
+function Occurrences({ row, reveal }: { row: FindingRow; reveal: (l: LocatedFinding) => void }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? row.occurrences : row.occurrences.slice(0, FIRST_MENTIONS);
+  const hidden = row.occurrences.length - shown.length;
+  return (
+    <>
+      <ul class="occurrences">
+        {shown.map((l, i) => (
+          <li key={i} data-assertion={l.finding.assertion}>
+            <FindingQuote finding={l.finding} field={l.index === null} />
+            {l.index !== null && (
+              <button type="button" class="reveal" onClick={() => reveal(l)}>
+                Show on page<span class="visually-hidden">: {row.title}</span>
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {hidden > 0 && (
+        <button type="button" class="more" onClick={() => setAll(true)}>
+          Show {hidden} more {hidden === 1 ? 'mention' : 'mentions'}
+          <span class="visually-hidden"> of {row.title}</span>
+        </button>
+      )}
+    </>
   );
 }

@@ -47,6 +47,17 @@ describe('This page view', () => {
     expect(document.querySelector('img')).toBeNull();
   });
 
+  it('shows the first mentions of a long row and the rest on request', async () => {
+    const port = fakePort();
+    render(<App data={data} port={port} tabId={7} />);
+    port.emit(7, tabOf([Array.from({ length: 12 }, (_, i) => `Photophobia ${i}.`).join(' ')]));
+    const row = await waitForEl('li.finding-row[data-concept="photophobia"]');
+    expect(row.querySelector('.occurs')!.textContent).toBe('12 times');
+    expect(row.querySelectorAll('blockquote')).toHaveLength(5);
+    fireEvent.click(within(row).getByRole('button', { name: /Show 7 more mentions/ }));
+    expect(row.querySelectorAll('blockquote')).toHaveLength(12);
+  });
+
   it('asks the background to reveal the clicked mention in its frame', async () => {
     const port = fakePort();
     render(<App data={data} port={port} tabId={7} />);
