@@ -57,7 +57,7 @@ describe('Entry view', () => {
   });
 
   it('opens related entries by title and goes back', async () => {
-    const { article } = await openEntry('ketamine-supervision');
+    const { article } = await openEntry('ketamine-supervision-checklist');
     fireEvent.click(within(article).getByRole('button', { name: 'Ketamine' }));
     expect((await waitForEl('article[data-entry]')).getAttribute('data-entry')).toBe('ketamine');
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
@@ -96,7 +96,7 @@ describe('Entry view', () => {
   });
 
   it('has no axe violations (wcag2a, wcag2aa)', { timeout: AXE_TIMEOUT }, async () => {
-    const { container } = await openEntry('ketamine-supervision');
+    const { container } = await openEntry('ketamine-supervision-checklist');
     expect(await axeViolations(container)).toEqual([]);
   });
 });
