@@ -2,15 +2,38 @@
  * Shared set-up for the panel's component tests: panel data compiled from the small knowledge set,
  * tab states built by running the real engine over synthetic chart text, and a fake PanelPort.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileKnowledge } from '../../../lib/knowledge/compile';
 import { analyze, createEngine } from '../../../lib/engine/analyze';
 import type { TabState, WireFinding } from '../../../lib/messaging/contract';
 import type { PanelPort } from '../../../lib/panel/port';
 import type { PanelToBackground } from '../../../lib/messaging/contract';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
+import { readKnowledgeFiles } from '../../../scripts/load-knowledge';
 
 export const MINI = join(import.meta.dirname, '..', '..', 'fixtures', 'knowledge-mini');
-export const knowledge = loadKnowledge(MINI);
+const CAUTIONS = join(import.meta.dirname, 'cautions');
+
+/**
+ * The mini set plus ketamine contraindication entries that only the panel's tests need. They live
+ * here rather than in the shared mini set so that other suites' lexicon (and their property tests'
+ * running time) stays as it was; the supervision items are linked to them the way the real
+ * knowledge base links its checklist to its cautions.
+ */
+function panelKnowledge() {
+  const files = readKnowledgeFiles(MINI);
+  for (const f of readdirSync(CAUTIONS).sort()) {
+    files.entries.push({ file: `cautions/${f}`, json: JSON.parse(readFileSync(join(CAUTIONS, f), 'utf8')) });
+  }
+  const checklist = files.entries.find((e) => (e.json as { id: string }).id === 'ketamine-supervision-checklist');
+  const items = (checklist!.json as { supervision: { phase: string; checks?: string[] }[] }).supervision;
+  const before = items.filter((i) => i.phase === 'before');
+  before[0]!.checks = ['hypertension', 'pregnancy', 'psychosis'];
+  before[1]!.checks = ['liver-disease', 'substance-use-disorder'];
+  return compileKnowledge(files);
+}
+
+export const knowledge = panelKnowledge();
 export const data = knowledge.panel;
 const engine = createEngine(knowledge.lexicon);
 
