@@ -151,7 +151,9 @@ function boundaryBefore(tokens: Tokens, k: number): boolean {
   if (c === 59 /* ; */) return false;
   if (gapEnd === gapStart) return false;
   if (c === 33 /* ! */) return true;
-  if (c === 63 /* ? */) return !wordIs(tokens, k, SHORT_ANSWERS);
+  // A question mark ends a question ("Any aura? Denies."), not a "?" written before a term
+  // ("? CSF leak"), and not one followed by its answer ("Aura? No").
+  if (c === 63 /* ? */) return k >= 2 && ends[k - 2]! === gapStart - 1 && !wordIs(tokens, k, SHORT_ANSWERS);
   if (c === 46 /* . */ && k >= 2) {
     const prev = k - 2;
     if (tokens.kinds[prev] !== 1) return true;
@@ -433,10 +435,12 @@ function reaches(tokens: Tokens, cues: FoundCue[], from: number, to: number, sco
   let words = 0;
   let item = 0;
   let longestItem = 0;
+  let separators = 0;
   for (let k = from + 1; k < to; k++) {
     if (tokens.kinds[k] === 1) {
       if (wordIs(tokens, k, LIST_WORDS)) {
         item = 0;
+        separators++;
         continue;
       }
       words++;
@@ -444,10 +448,13 @@ function reaches(tokens: Tokens, cues: FoundCue[], from: number, to: number, sco
       if (item > longestItem) longestItem = item;
     } else {
       const c = code(tokens, k);
-      if (c === 44 /* , */ || c === 47 /* / */) item = 0;
+      if (c === 44 /* , */ || c === 47 /* / */) {
+        item = 0;
+        separators++;
+      }
     }
   }
-  return words <= scope || longestItem <= LIST_ITEM_WORDS;
+  return words <= scope || (separators > 0 && longestItem <= LIST_ITEM_WORDS);
 }
 
 /** Function words that let two cues chain: "no family history of", "mother with possible". */
@@ -490,6 +497,9 @@ const CHAIN_FILLER = new Set([
  * negated and family).
  */
 function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: number, last: number): boolean {
+  // A condition covers its whole consequence: "if HA persists, consider admission for status
+  // migrainosus" keeps status migrainosus hypothetical.
+  if (cue.rule.category === 'hypothetical') return false;
   const forward = cue.lastToken < first;
   for (const d of cues) {
     const cat = d.rule.category;
@@ -522,13 +532,24 @@ export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: 
   for (const cue of cues) {
     const cat = cue.rule.category;
     if (cat === 'terminate' || cat === 'pseudo') continue;
-    if (cue.firstToken <= last && first <= cue.lastToken) continue;
-    const scope = cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS;
     const dir = cue.rule.direction;
+    const forward = dir === 'forward' || dir === 'both';
+    const backward = dir === 'backward' || dir === 'both';
+    if (cue.firstToken <= last && first <= cue.lastToken) {
+      // A cue that runs into the mention ("no new" before "new weakness") still reaches it from
+      // its side; one wholly inside the mention is part of its words.
+      const before = cue.firstToken < first && forward;
+      const after = cue.lastToken > last && backward;
+      if (!before && !after) continue;
+      const prev = applied.get(cat);
+      if (!prev || prev.distance > 0) applied.set(cat, { flag: cat, cue, section: null, distance: 0 });
+      continue;
+    }
+    const scope = cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS;
     let distance = -1;
-    if (cue.lastToken < first && (dir === 'forward' || dir === 'both')) {
+    if (cue.lastToken < first && forward) {
       if (reaches(tokens, cues, cue.lastToken, first, scope)) distance = first - cue.lastToken;
-    } else if (cue.firstToken > last && (dir === 'backward' || dir === 'both')) {
+    } else if (cue.firstToken > last && backward) {
       if (reaches(tokens, cues, last, cue.firstToken, scope)) distance = cue.firstToken - last;
     }
     if (distance < 0 || interrupted(tokens, cues, cue, first, last)) continue;
