@@ -111,7 +111,9 @@ export function evaluate(examples: Example[], classify: (e: Example) => ContextF
     if (right) exact++;
     else errors.push({ example: e, got });
   }
-  const scores = Object.fromEntries(CATEGORIES.map((c) => [c, score(...(Object.values(counts.get(c)!) as [number, number, number]))]));
+  const scores = Object.fromEntries(
+    CATEGORIES.map((c) => [c, score(...(Object.values(counts.get(c)!) as [number, number, number]))]),
+  );
   return { n: examples.length, exact, scores: scores as Record<Category, Score>, errors };
 }
 
@@ -153,8 +155,9 @@ async function main() {
     const examples = parseSource(readFileSync(SOURCE, 'utf8'));
     writeFileSync(
       DATASET,
-      examples.map((e) => JSON.stringify({ text: e.text, start: e.start, end: e.end, expected: e.expected, split: e.split })).join('\n') +
-        '\n',
+      examples
+        .map((e) => JSON.stringify({ text: e.text, start: e.start, end: e.end, expected: e.expected, split: e.split }))
+        .join('\n') + '\n',
     );
     console.log(`${examples.length} examples → ${DATASET}`);
     return;
@@ -178,7 +181,10 @@ async function main() {
   const summary = {
     knowledge: KNOWLEDGE_DIR,
     examples: examples.length,
-    support: Object.fromEntries([...FLAGS.map((c) => [c, supportOf(c)]), ['affirmed', examples.filter((e) => isAffirmed(e.expected)).length]]),
+    support: Object.fromEntries([
+      ...FLAGS.map((c) => [c, supportOf(c)]),
+      ['affirmed', examples.filter((e) => isAffirmed(e.expected)).length],
+    ]),
     development: { n: dev.n, exact: dev.exact, scores: dev.scores },
     holdout: { n: holdout.n, exact: holdout.exact, scores: holdout.scores },
     all: { n: all.n, exact: all.exact, scores: all.scores },
@@ -192,7 +198,9 @@ async function main() {
     console.log(`\n${name}: ${r.n} examples, ${r.exact} exact`);
     for (const c of CATEGORIES) {
       const s = r.scores[c];
-      console.log(`  ${c.padEnd(12)} n=${String(s.support).padStart(3)}  P=${s.precision.toFixed(3)}  R=${s.recall.toFixed(3)}  F1=${s.f1.toFixed(3)}`);
+      console.log(
+        `  ${c.padEnd(12)} n=${String(s.support).padStart(3)}  P=${s.precision.toFixed(3)}  R=${s.recall.toFixed(3)}  F1=${s.f1.toFixed(3)}`,
+      );
     }
   }
   if (args.has('--errors') || args.has('--all-errors')) {
@@ -200,7 +208,9 @@ async function main() {
     console.log(`\n${list.length} misclassified:`);
     for (const { example: e, got } of list) {
       const shown = e.text.slice(0, e.start) + '[[' + e.text.slice(e.start, e.end) + ']]' + e.text.slice(e.end);
-      console.log(`  want ${flagsText(e.expected).padEnd(22)} got ${flagsText(got).padEnd(22)} ${JSON.stringify(shown)}`);
+      console.log(
+        `  want ${flagsText(e.expected).padEnd(22)} got ${flagsText(got).padEnd(22)} ${JSON.stringify(shown)}`,
+      );
     }
   }
   const body = [

@@ -117,7 +117,19 @@ const ABBREVIATIONS = new Set([
 const NUMBER_ABBREVIATIONS = new Set(['no', 'nos']);
 
 /** Answers that keep "Aura? No." one clause: the question mark there asks, the answer follows. */
-const SHORT_ANSWERS = new Set(['no', 'none', 'yes', 'y', 'n', 'neg', 'negative', 'denies', 'denied', 'pos', 'positive']);
+const SHORT_ANSWERS = new Set([
+  'no',
+  'none',
+  'yes',
+  'y',
+  'n',
+  'neg',
+  'negative',
+  'denies',
+  'denied',
+  'pos',
+  'positive',
+]);
 
 function code(tokens: Tokens, i: number): number {
   return tokens.ends[i]! - tokens.starts[i]! === 1 ? tokens.text.charCodeAt(tokens.starts[i]!) : -1;
@@ -381,7 +393,12 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
       (k) =>
         k.firstToken <= c.lastToken &&
         c.firstToken <= k.lastToken &&
-        !(k.firstToken === c.firstToken && k.lastToken === c.lastToken && k.rule.category !== 'pseudo' && c.rule.category !== 'pseudo'),
+        !(
+          k.firstToken === c.firstToken &&
+          k.lastToken === c.lastToken &&
+          k.rule.category !== 'pseudo' &&
+          c.rule.category !== 'pseudo'
+        ),
     );
     if (!clash) kept.push(c);
   }
@@ -390,14 +407,29 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
 }
 
 /** Words that may sit between a negation and a history cue that it absorbs ("denies any prior"). */
-const NEGATED_HISTORY_FILLER = new Set(['any', 'a', 'known', 'significant', 'personal', 'documented', 'the', 'prior', 'previous', 'past']);
+const NEGATED_HISTORY_FILLER = new Set([
+  'any',
+  'a',
+  'known',
+  'significant',
+  'personal',
+  'documented',
+  'the',
+  'prior',
+  'previous',
+  'past',
+]);
 
 /**
  * Drops cues that are not cues here: those inside another mention's words (the "without" of
  * "migraine without aura"), and a history cue right after a negation ("no history of", "denies
  * prior"): what is denied is that it ever happened, not that it is past.
  */
-export function pruneCues(cues: FoundCue[], tokens: Tokens, insideMention: (first: number, last: number) => boolean): FoundCue[] {
+export function pruneCues(
+  cues: FoundCue[],
+  tokens: Tokens,
+  insideMention: (first: number, last: number) => boolean,
+): FoundCue[] {
   const out: FoundCue[] = [];
   for (const c of cues) {
     if (insideMention(c.firstToken, c.lastToken)) continue;

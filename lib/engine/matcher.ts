@@ -3,7 +3,17 @@
  * CLI and the tests alike.
  */
 import { fold, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
-import { longestAt, mayStart, newTrie, phraseTokens, tokenAt, tokenize, trieInsert, type Tokens, type Trie } from './tokens';
+import {
+  longestAt,
+  mayStart,
+  newTrie,
+  phraseTokens,
+  tokenAt,
+  tokenize,
+  trieInsert,
+  type Tokens,
+  type Trie,
+} from './tokens';
 import type { CompiledLexicon, HighlightCategory, LexiconForm, Mention } from './types';
 
 interface FormRef {
@@ -173,7 +183,9 @@ function addCodeMentions(matcher: Matcher, text: string, folded: Folded, tokens:
   let b = 0;
   while (a < mentions.length || b < codes.length) {
     const next =
-      b >= codes.length || (a < mentions.length && mentions[a]!.start <= codes[b]!.start) ? mentions[a++]! : codes[b++]!;
+      b >= codes.length || (a < mentions.length && mentions[a]!.start <= codes[b]!.start)
+        ? mentions[a++]!
+        : codes[b++]!;
     const prev = merged[merged.length - 1];
     if (prev && next.start < prev.end) continue;
     merged.push(next);
