@@ -112,6 +112,15 @@ describe('This page view', () => {
     await closeAll(panel, page);
   });
 
+  it('follows the tab to its next page', async () => {
+    const { page, panel } = await panelFor('neurology-clinic-note.html');
+    await panel.locator('li.finding-row[data-concept="phonophobia"]').waitFor();
+    await page.goto(`${h.server.origin}/ed-headache-visit.html`);
+    await panel.locator('section[data-group="red-flags"] li.finding-row[data-concept="neck-stiffness"]').waitFor();
+    expect(await panel.locator('li.finding-row[data-concept="phonophobia"]').count()).toBe(0);
+    await closeAll(panel, page);
+  });
+
   it('has no axe violations', async () => {
     const { page, panel } = await panelFor('infusion-ketamine-encounter.html');
     expect(await axeViolations(panel)).toEqual([]);
