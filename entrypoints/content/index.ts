@@ -3,6 +3,9 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startContent } from '@/lib/page/content-main';
 import './highlights.css';
+// The same rules again as text: adopted into open shadow roots and into frames the extension's
+// style sheet did not reach, where document-level ::highlight() rules do not apply.
+import highlightCss from './highlights.css?raw';
 
 export default defineContentScript({
   // Not in the manifest: the background registers it for granted sites and injects it on request.
@@ -17,6 +20,7 @@ export default defineContentScript({
       win: window,
       lexicon,
       signal: ctx.signal,
+      highlightCss,
       send: (msg) => browser.runtime.sendMessage(msg),
       onMessage: (listener) => {
         const l = (msg: unknown) => {
