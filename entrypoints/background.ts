@@ -25,8 +25,16 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void hub.registerSites());
   browser.runtime.onInstalled.addListener(() => {
     void hub.registerSites();
-    browser.contextMenus.create({ id: MENU_SCAN, title: 'Scan this page with Chartlight', contexts: ['page', 'selection'] });
-    browser.contextMenus.create({ id: MENU_ALWAYS, title: 'Always scan this site with Chartlight', contexts: ['page'] });
+    browser.contextMenus.create({
+      id: MENU_SCAN,
+      title: 'Scan this page with Chartlight',
+      contexts: ['page', 'selection'],
+    });
+    browser.contextMenus.create({
+      id: MENU_ALWAYS,
+      title: 'Always scan this site with Chartlight',
+      contexts: ['page'],
+    });
   });
   // The click is the user gesture that lets "Always scan this site" ask for the site's permission.
   browser.contextMenus.onClicked.addListener((info, tab) => void hub.onMenuClicked(info, tab));

@@ -16,7 +16,7 @@ export default defineContentScript({
     if (marker.__chartlightRunning) return;
     marker.__chartlightRunning = true;
     ctx.onInvalidated(() => (marker.__chartlightRunning = false));
-    startContent({
+    const controller = startContent({
       win: window,
       lexicon,
       signal: ctx.signal,
@@ -30,5 +30,14 @@ export default defineContentScript({
         return () => browser.runtime.onMessage.removeListener(l);
       },
     });
+    // Reachable only from the extension's own isolated world (the page cannot see it): lets the
+    // end-to-end tests and the benchmark read the scanner's slice statistics through DevTools.
+    (globalThis as { __chartlight?: unknown }).__chartlight = controller && {
+      stats: () => ({
+        ...controller.scanner.stats,
+        findings: controller.scanner.findings.length,
+        fields: controller.scanner.fieldFindings.length,
+      }),
+    };
   },
 });

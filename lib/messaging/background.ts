@@ -22,6 +22,9 @@ export const CONTENT_SCRIPT = '/content-scripts/content.js';
 export const CONTENT_CSS = '/content-scripts/content.css';
 export const REGISTRATION_ID = 'chartlight-sites';
 
+/** The most findings kept for one frame, however many parts they arrive in. */
+export const MAX_FINDINGS_PER_FRAME = 20_000;
+
 /** Context-menu items (created on install). */
 export const MENU_SCAN = 'chartlight-scan';
 export const MENU_ALWAYS = 'chartlight-always';
@@ -82,6 +85,14 @@ export class BackgroundHub {
       // A paused tab shows nothing; a report already on its way when the pause came is dropped.
       if (s.paused) return Promise.resolve(false);
       const frameId = sender.frameId ?? 0;
+      const previous = s.frames.find((f) => f.frameId === frameId);
+      if (m.append && previous) {
+        // A part of a long list: bounded, so a hostile page cannot grow the background's memory.
+        const room = MAX_FINDINGS_PER_FRAME - previous.findings.length - previous.fields.length;
+        previous.findings.push(...m.findings.slice(0, Math.max(0, room)));
+        previous.fields.push(...m.fields.slice(0, Math.max(0, room - m.findings.length)));
+        return this.publish(tabId).then(() => true);
+      }
       s.frames = s.frames.filter((f) => f.frameId !== frameId);
       s.frames.push({ frameId, findings: m.findings, fields: m.fields });
       s.frames.sort((a, b) => a.frameId - b.frameId);
@@ -153,9 +164,9 @@ export class BackgroundHub {
     const pageUrl = url ?? (await this.api.tabs.get(tabId).catch(() => undefined))?.url;
     const origin = sitePattern(pageUrl);
     if (!origin) return { granted: false, origin: null };
-    const granted = await this.api.permissions.request({ origins: [origin] }).catch(() =>
-      this.api.permissions.contains({ origins: [origin] }).catch(() => false),
-    );
+    const granted = await this.api.permissions
+      .request({ origins: [origin] })
+      .catch(() => this.api.permissions.contains({ origins: [origin] }).catch(() => false));
     if (!granted) return { granted, origin };
     await this.registerSites();
     await this.scanTab(tabId).catch(() => undefined);

@@ -14,13 +14,14 @@ export interface WireFinding extends Finding {
 
 /**
  * Content script → background.
- * - findings: what the frame tree shows now (replaces the frame's previous list).
+ * - findings: what the frame tree shows now (replaces the frame's previous list). A long list comes
+ *   in parts, each a short task to send: the first replaces, the next ones carry `append: true`.
  * - open-entry: the user asked for an entry (click on a highlight, the card's button).
  * - entry-brief: the hover card asks for an entry's summary and evidence level, which stay out of
  *   the content script's bundle; the reply is an EntryBrief or null.
  */
 export type ContentToBackground =
-  | { type: 'findings'; findings: WireFinding[]; fields: WireFinding[] }
+  | { type: 'findings'; findings: WireFinding[]; fields: WireFinding[]; append?: boolean }
   | { type: 'open-entry'; entryId: string }
   | { type: 'entry-brief'; entryId: string };
 
@@ -114,7 +115,9 @@ function isFindingList(v: unknown): v is WireFinding[] {
 export function parseContentMessage(msg: unknown): ContentToBackground | null {
   if (!isObj(msg)) return null;
   if (msg.type === 'findings' && isFindingList(msg.findings) && isFindingList(msg.fields)) {
-    return { type: 'findings', findings: msg.findings, fields: msg.fields };
+    return msg.append === true
+      ? { type: 'findings', findings: msg.findings, fields: msg.fields, append: true }
+      : { type: 'findings', findings: msg.findings, fields: msg.fields };
   }
   if ((msg.type === 'open-entry' || msg.type === 'entry-brief') && isStr(msg.entryId, 100) && ID.test(msg.entryId)) {
     return { type: msg.type, entryId: msg.entryId };

@@ -78,6 +78,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     onOpen: (id) => void env.send({ type: 'open-entry', entryId: id }).catch(() => undefined),
   });
   const isCardHost = (el: Element) => el.localName === CARD_HOST_TAG;
+  const reporter = new Reporter(env.send, signal);
   const css = env.highlightCss;
 
   const scanner: PageScanner = new PageScanner({
@@ -85,7 +86,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     engine,
     signal,
     exclude: isCardHost,
-    onReport: (r) => void env.send(toWire(r)).catch(() => undefined),
+    onReport: (r) => reporter.report(r),
     onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
     onDocument: (d, s) => {
       if (css && d !== doc) adoptStyles(d, css, s);
@@ -171,7 +172,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     pause() {
       card.hide();
       scanner.stop();
-      void env.send({ type: 'findings', findings: [], fields: [] }).catch(() => undefined);
+      reporter.cancel();
     },
     resume() {
       scanner.start();
@@ -189,11 +190,54 @@ function asBrief(v: unknown): EntryBrief | null {
     : null;
 }
 
-/** A finding as it travels, clipped to the contract's limits so a long row is never dropped whole. */
-export function toWire(r: ScanReport): ContentToBackground {
-  const findings = r.findings.slice(0, MAX_FINDINGS_PER_MESSAGE).map(clip);
+/**
+ * Findings per message. Copying a message costs about 10 µs per finding (its sentence included), so
+ * a flowsheet's 2,000 findings in one message held the page for ~40 ms; 250 keep each part short.
+ */
+export const REPORT_PART = 250;
+
+/**
+ * Sends a report in parts, each in its own task; a newer report cancels the parts of an older one
+ * still waiting (its first part replaces the frame's list in the background).
+ */
+export class Reporter {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly send: (msg: ContentToBackground) => Promise<unknown>,
+    signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => this.cancel(), { once: true });
+  }
+
+  report(r: ScanReport): void {
+    this.cancel();
+    const parts = toWireParts(r);
+    const next = (i: number) => {
+      this.timer = null;
+      void this.send(parts[i]!).catch(() => undefined);
+      if (i + 1 < parts.length) this.timer = setTimeout(() => next(i + 1), 0);
+    };
+    next(0);
+  }
+
+  cancel(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/** A report as messages, clipped to the contract's limits so a long row is never dropped whole. */
+export function toWireParts(r: ScanReport, part = REPORT_PART): ContentToBackground[] {
   const fields = r.fields.slice(0, MAX_FINDINGS_PER_MESSAGE).map((f) => ({ ...clip(f), field: f.field.slice(0, 100) }));
-  return { type: 'findings', findings, fields };
+  const out: ContentToBackground[] = [];
+  for (let i = 0; i === 0 || i < r.findings.length; i += part) {
+    const findings = r.findings.slice(i, i + part).map(clip);
+    out.push(
+      i === 0 ? { type: 'findings', findings, fields } : { type: 'findings', findings, fields: [], append: true },
+    );
+  }
+  return out;
 }
 
 function clip(f: Finding): WireFinding {
@@ -264,7 +308,8 @@ export function hitTest(
 export function findingAtPoint(scanner: PageScanner, doc: Document, x: number, y: number): PlacedFinding | null {
   const hit = hitTest(doc, x, y, scanner.shadowRootsOf(doc));
   if (!hit) return null;
-  const p = scanner.findingAt(hit.node, hit.offset) ?? (hit.offset > 0 ? scanner.findingAt(hit.node, hit.offset - 1) : null);
+  const p =
+    scanner.findingAt(hit.node, hit.offset) ?? (hit.offset > 0 ? scanner.findingAt(hit.node, hit.offset - 1) : null);
   if (!p) return null;
   const r = liveRange(p);
   if (!r) return null;

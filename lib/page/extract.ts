@@ -211,7 +211,7 @@ export class TextExtractor {
 }
 
 /** How many nodes the walk visits between two looks at the clock. */
-const CHECK_EVERY = 256;
+const CHECK_EVERY = 64;
 
 /** Extracts the text under `root` in one go (the CLI, tests and small subtrees). */
 export function extractText(root: Node, options: ExtractOptions = {}): Extracted {

@@ -11,7 +11,7 @@
 import { analyze, type Engine } from '../engine/analyze';
 import type { Finding } from '../engine/types';
 import { TextExtractor, type Extracted } from './extract';
-import { HighlightRegistry, highlightApi, rangeFor, type PlacedFinding } from './highlights';
+import { HighlightBatch, HighlightRegistry, highlightApi, rangeFor, type PlacedFinding } from './highlights';
 
 export type { PlacedFinding } from './highlights';
 
@@ -59,10 +59,11 @@ export const SLICE_BUDGET_MS = 8;
 export const MUTATION_DEBOUNCE_MS = 150;
 
 /**
- * Text longer than this is analysed in chunks cut at line breaks, each chunk a few milliseconds of
- * matcher and context work at the engine's measured ~10–20 MB/s for the whole pipeline.
+ * Text longer than this is analysed in chunks cut at line breaks. On a busy two-core machine the
+ * whole pipeline (tokens, matcher, sentences, context cues) ran at about 0.5–1 MB/s on flowsheet
+ * text dense with findings, so 6,000 characters stay within a few milliseconds.
  */
-export const ANALYZE_CHUNK_CHARS = 24_000;
+export const ANALYZE_CHUNK_CHARS = 6_000;
 
 /**
  * Each chunk after the first is analysed with this much of the text before it, so a sentence's
@@ -84,6 +85,9 @@ const OBSERVE: MutationObserverInit = { subtree: true, childList: true, characte
 
 type Phase = 'extract' | 'analyze' | 'place' | 'fields';
 
+/** Ranges created or added to highlights between two looks at the clock. */
+const PLACE_STEP = 128;
+
 interface PassJob {
   phase: Phase;
   extractor: TextExtractor;
@@ -92,6 +96,8 @@ interface PassJob {
   chunkStart: number;
   placed: PlacedFinding[];
   placeIndex: number;
+  /** The new highlights, filled as ranges are placed and shown at commit. */
+  batch: HighlightBatch;
   fieldEls: (HTMLTextAreaElement | HTMLInputElement)[];
   fieldIndex: number;
   fields: FieldFinding[];
@@ -294,10 +300,13 @@ export class PageScanner {
       if (r.type === 'characterData') changed.add(r.target);
       else if (r.removedNodes.length > 0) removals = true;
     }
-    const keep = unit.placed.filter((p) => isCurrent(p, changed, removals));
-    if (keep.length === unit.placed.length) return;
+    const keep: PlacedFinding[] = [];
+    const gone: PlacedFinding[] = [];
+    for (const p of unit.placed) (isCurrent(p, changed, removals) ? keep : gone).push(p);
+    if (gone.length === 0) return;
     unit.placed = keep;
-    unit.registry.set(keep);
+    unit.findings = keep.map((p) => p.finding);
+    unit.registry.remove(gone);
     this.reindex();
   }
 
@@ -377,6 +386,7 @@ export class PageScanner {
       chunkStart: 0,
       placed: [],
       placeIndex: 0,
+      batch: unit.registry.begin(),
       fieldEls,
       fieldIndex: 0,
       fields: [],
@@ -412,11 +422,14 @@ export class PageScanner {
         job.chunkStart = end;
       } else if (job.phase === 'place') {
         const ex = job.extracted!;
-        const stopAt = Math.min(job.findings.length, job.placeIndex + 256);
+        const stopAt = Math.min(job.findings.length, job.placeIndex + PLACE_STEP);
         for (; job.placeIndex < stopAt; job.placeIndex++) {
           const f = job.findings[job.placeIndex]!;
           const range = rangeFor(unit.win, ex, f.start, f.end);
-          if (range) job.placed.push({ finding: f, range });
+          if (!range) continue;
+          const p = { finding: f, range };
+          job.placed.push(p);
+          job.batch.add(p);
         }
         if (job.placeIndex >= job.findings.length) job.phase = 'fields';
       } else {
@@ -441,7 +454,11 @@ export class PageScanner {
     const placed = job.placed.filter((p) => isCurrent(p, job.changed, true));
     unit.placed = placed;
     unit.findings = placed.map((p) => p.finding);
-    unit.registry.set(placed);
+    unit.registry.show(job.batch);
+    if (placed.length !== job.placed.length) {
+      const kept = new Set(placed);
+      unit.registry.remove(job.placed.filter((p) => !kept.has(p)));
+    }
     this.syncFrames(unit, job.frames);
     this.reindex();
     this.opts.onCommit?.();
