@@ -81,6 +81,9 @@ export function rangeFor(win: Window, ex: Extracted, start: number, end: number)
   const a = locate(ex, start, false);
   const b = locate(ex, end, true);
   if (!a || !b) return null;
-  const Ctor = (win as unknown as { StaticRange: typeof StaticRange }).StaticRange;
-  return new Ctor({ startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset });
+  const init = { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
+  const Ctor = (win as unknown as { StaticRange?: typeof StaticRange }).StaticRange;
+  // Every browser with the Highlight API has StaticRange; the plain record serves DOM emulations
+  // (unit tests), where nothing is painted.
+  return typeof Ctor === 'function' ? new Ctor(init) : ({ ...init, collapsed: false } as unknown as StaticRange);
 }

@@ -414,12 +414,9 @@ export class PageScanner {
           job.phase = 'place';
           continue;
         }
-        const { start, end, lead } = nextChunk(text, job.chunkStart);
-        for (const f of analyze(engine, text.slice(lead, end))) {
-          if (f.start + lead < start || !keep(f)) continue;
-          job.findings.push(shift(f, lead));
-        }
-        job.chunkStart = end;
+        const chunk = analyzeChunk(engine, text, job.chunkStart);
+        for (const f of chunk.findings) if (keep(f)) job.findings.push(f);
+        job.chunkStart = chunk.end;
       } else if (job.phase === 'place') {
         const ex = job.extracted!;
         const stopAt = Math.min(job.findings.length, job.placeIndex + PLACE_STEP);
@@ -590,6 +587,21 @@ export class PageScanner {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/**
+ * Analyses the chunk of `text` that starts at `from` (see nextChunk) and returns its findings in
+ * offsets of the whole text, and where the next chunk starts. Called until `end` reaches the text's
+ * length, it yields what one `analyze(engine, text)` would, in steps of bounded length.
+ */
+export function analyzeChunk(engine: Engine, text: string, from: number): { findings: Finding[]; end: number } {
+  const { start, end, lead } = nextChunk(text, from);
+  const findings: Finding[] = [];
+  for (const f of analyze(engine, text.slice(lead, end))) {
+    if (f.start + lead < start) continue; // in the lead-in: the previous chunk reported it
+    findings.push(shift(f, lead));
+  }
+  return { findings, end };
 }
 
 /** Whether a placed finding still matches the page: its nodes are attached and unchanged. */
