@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TextExtractor, extractText } from '../../../lib/page/extract';
 
+/** A document from fixture markup (parsed, as a browser parses a page). */
 function doc(html: string): Document {
-  const d = document.implementation.createHTMLDocument('t');
-  d.body.innerHTML = html; // test fixture only
-  return d;
+  return new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
 }
 
 const PAGE = [

@@ -72,8 +72,10 @@ describe('chunked analysis', () => {
   });
 });
 
+/** Puts fixture markup into the test window's body (parsed, as a browser parses a page). */
 function page(html: string): Window {
-  document.body.innerHTML = html; // test fixture only
+  const parsed = new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
+  document.body.replaceChildren(...[...parsed.body.childNodes].map((n) => document.importNode(n, true)));
   return window;
 }
 
