@@ -180,7 +180,9 @@ export class PageScanner {
     const MO = (this.opts.win as unknown as { MutationObserver: typeof MutationObserver }).MutationObserver;
     this.observer = new MO((records) => this.onMutations(records));
     this.addUnit(this.opts.win.document, this.opts.win, null, null);
-    this.pump();
+    // The first slice gets a task of its own: the content script's start (parsing the lexicon,
+    // building the matcher) is already a task of its own length.
+    this.sliceTimer = setTimeout(this.pump, 0);
   }
 
   /** Resolves when no work is pending (tests, the benchmark). */
@@ -203,7 +205,7 @@ export class PageScanner {
       u.dirty = true;
       u.job = null;
     }
-    this.work(Infinity);
+    while (this.work(Infinity));
   }
 
   private addUnit(doc: Document, win: Window, frameEl: Element | null, parent: DocUnit | null): DocUnit {

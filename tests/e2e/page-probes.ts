@@ -182,3 +182,60 @@ export async function contentStats(page: Page): Promise<ContentStats | null> {
     await cdp.detach().catch(() => undefined);
   }
 }
+
+export interface ExtensionTasks {
+  /** Browser tasks on the page's main thread that ran extension code. */
+  count: number;
+  /** The longest of them, wall clock (includes time the OS gave to other processes). */
+  longestMs: number;
+  /** The longest of them in the thread's own CPU time (what the page's input waited for on an idle machine). */
+  longestCpuMs: number;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { data?: { url?: string } };
+}
+
+/**
+ * Runs `during` with Chromium's tracing on and returns the tasks of the page's main thread that
+ * ran the extension's code (script evaluation, timers, observers, message handlers).
+ */
+export async function traceExtensionTasks(
+  h: Harness,
+  page: Page,
+  during: () => Promise<void>,
+): Promise<ExtensionTasks> {
+  const cdp = await h.browser.context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline', transferMode: 'ReportEvents' });
+  try {
+    await during();
+  } finally {
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach().catch(() => undefined);
+  }
+  const prefix = `chrome-extension://${h.browser.extensionId}/`;
+  const tasks = events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.dur !== undefined);
+  const ours = events.filter((e) => e.args?.data?.url?.startsWith(prefix));
+  const hit = new Set<TraceEvent>();
+  for (const e of ours) {
+    const task = tasks.find((t) => t.pid === e.pid && t.tid === e.tid && t.ts <= e.ts && e.ts <= t.ts + t.dur!);
+    if (task) hit.add(task);
+  }
+  const list = [...hit];
+  return {
+    count: list.length,
+    longestMs: Math.max(0, ...list.map((t) => t.dur! / 1000)),
+    longestCpuMs: Math.max(0, ...list.map((t) => (t.tdur ?? t.dur!) / 1000)),
+  };
+}

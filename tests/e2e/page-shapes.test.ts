@@ -13,6 +13,7 @@ import {
   installMutationProbe,
   probeLog,
   tabState,
+  traceExtensionTasks,
   waitForFrameHighlights,
   words,
 } from './page-probes';
@@ -228,24 +229,32 @@ describe('web components with open shadow roots', () => {
 });
 
 describe('flowsheet of about 20,000 nodes', () => {
-  it('marks it in slices, no slice of the extension over 50 ms, without touching it', async () => {
-    const page = await open('flowsheet-20k.html');
-    const nodes = await page.evaluate(() => {
-      const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
-      let n = 0;
-      while (w.nextNode()) n++;
-      return n;
+  it('marks it in slices, no task of the extension over 50 ms, without touching it', async () => {
+    const page = await h.browser.context.newPage();
+    let nodes = 0;
+    const tasks = await traceExtensionTasks(h, page, async () => {
+      await page.goto(`${h.server.origin}/flowsheet-20k.html`);
+      nodes = await page.evaluate(() => {
+        const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
+        let n = 0;
+        while (w.nextNode()) n++;
+        return n;
+      });
+      await waitForFrameHighlights(page, (hl) => words(hl).length > 1000, 20_000);
+      await page.waitForTimeout(500); // the report's last parts
     });
     expect(nodes).toBeGreaterThanOrEqual(19_000);
-    await waitForFrameHighlights(page, (hl) => words(hl).length > 1000, 20_000);
     const count = words(await frameHighlights(page)).length;
     const stats = await contentStats(page);
     expect(stats).not.toBeNull();
     console.log(
-      `flowsheet: ${nodes} nodes, ${count} highlights, ${stats!.slices} slices, longest slice ${stats!.longestSliceMs.toFixed(1)} ms`,
+      `flowsheet: ${nodes} nodes, ${count} highlights; ${stats!.slices} slices, longest slice ${stats!.longestSliceMs.toFixed(1)} ms; ` +
+        `${tasks.count} extension tasks, longest ${tasks.longestMs.toFixed(1)} ms wall / ${tasks.longestCpuMs.toFixed(1)} ms CPU`,
     );
     expect(stats!.findings).toBe(count);
-    expect(stats!.longestSliceMs).toBeLessThan(50);
+    expect(tasks.count).toBeGreaterThan(stats!.slices / 2);
+    // CPU time: on this shared two-core machine wall-clock times include other processes' turns.
+    expect(tasks.longestCpuMs).toBeLessThan(50);
     expect((await probeLog(page)).inApp).toEqual([]);
     await page.close();
   });
