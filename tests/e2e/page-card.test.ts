@@ -3,6 +3,8 @@
  * keyboard's step command, kept while hovered, closed by Esc; Enter on its button opens the entry;
  * pause and resume from the panel. The page's DOM gains exactly one node: the card's host on <html>.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, tabIdOf, waitForHighlights, wordPoint, type Harness } from './harness';
@@ -178,6 +180,35 @@ describe('hover card by keyboard', () => {
     expect(after.visible).toBe(false);
     expect(after.focused).toBe(false);
     expect((await probeLog(page)).inApp).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('hover card accessibility', () => {
+  it('passes axe-core (WCAG 2 A and AA) when open, with its cue and context', async () => {
+    const page = await h.browser.context.newPage();
+    await page.goto(`${h.server.origin}/neurology-clinic-note.html?axe`);
+    await waitForHighlights(page);
+    const tabId = await tabIdOf(h, page);
+    await sendToTab(h, tabId, { type: 'step', direction: 1 }, 0);
+    await expect.poll(async () => (await card(page))?.visible).toBe(true);
+    await expect.poll(async () => (await card(page))!.brief.length).toBeGreaterThan(0);
+    // Evaluated, not added as a <script>: the page's DOM stays as it was.
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; help: string }[] }> };
+        }
+      ).axe;
+      const res = await axe.run(
+        { include: [['chartlight-card']] },
+        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } },
+      );
+      return res.violations.map((v) => `${v.id}: ${v.help}`);
+    });
+    expect(violations).toEqual([]);
     await page.close();
   });
 });

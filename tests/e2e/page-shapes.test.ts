@@ -75,6 +75,8 @@ describe('frame-based EHR (tabs as same-origin iframes created after load)', () 
     expect(aura.assertion).toBe('negated');
     expect(aura.sentence).toBe('Denies aura.');
     expect(aura.cues.map((c) => c.text.toLowerCase())).toContain('denies');
+    // One scanner for the whole same-origin frame tree: the frames' own content scripts step back.
+    expect((await tabState(h, tabId))!.frames.map((f) => f.frameId)).toEqual([0]);
 
     // Only the application's own changes: the frames it added.
     const top = await probeLog(page);
