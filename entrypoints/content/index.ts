@@ -16,10 +16,19 @@ export default defineContentScript({
     if (marker.__chartlightRunning) return;
     marker.__chartlightRunning = true;
     ctx.onInvalidated(() => (marker.__chartlightRunning = false));
+    // Building the matcher is a task of its own, apart from the script's evaluation (which parses
+    // the lexicon), so that neither holds the page for long.
+    ctx.setTimeout(() => run(ctx.signal), 0);
+  },
+});
+
+function run(signal: AbortSignal): void {
+  if (signal.aborted) return;
+  {
     const controller = startContent({
       win: window,
       lexicon,
-      signal: ctx.signal,
+      signal,
       highlightCss,
       send: (msg) => browser.runtime.sendMessage(msg),
       onMessage: (listener) => {
@@ -39,5 +48,5 @@ export default defineContentScript({
         fields: controller.scanner.fieldFindings.length,
       }),
     };
-  },
-});
+  }
+}

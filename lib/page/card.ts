@@ -264,6 +264,11 @@ export class HoverCard {
     box.style.top = `${Math.round(Math.max(4, top))}px`;
   }
 
+  /** The shown mention was found again by a later pass (a re-render): keep the card as it is. */
+  rebind(f: Finding): void {
+    if (this.shown) this.shown = f;
+  }
+
   /** The pointer is over the word or the card: keep the card. */
   enter(): void {
     this.hovered = true;

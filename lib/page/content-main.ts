@@ -93,9 +93,13 @@ export function startContent(env: ContentEnv): ContentController | null {
       listen(d, s);
     },
     onCommit: () => {
-      // The card's finding may have gone with a re-render; a card about vanished text misleads.
+      // After a re-render the card's mention is a new finding at the same place (the card stays,
+      // WCAG 1.4.13 "persistent"); if the mention is gone, a card about vanished text misleads.
       const f = card.finding;
-      if (f && !scanner.findings.some((p) => p.finding === f)) card.hide();
+      if (!f || scanner.findings.some((p) => p.finding === f)) return;
+      const same = scanner.findings.find((p) => sameMention(p.finding, f));
+      if (same) card.rebind(same.finding);
+      else card.hide();
     },
   });
 
@@ -180,6 +184,18 @@ export function startContent(env: ContentEnv): ContentController | null {
   };
   scanner.start();
   return controller;
+}
+
+/** The same mention of the same concept in the same context, found again by a later pass. */
+export function sameMention(a: Finding, b: Finding): boolean {
+  return (
+    a.concept === b.concept &&
+    a.start === b.start &&
+    a.end === b.end &&
+    a.assertion === b.assertion &&
+    a.text === b.text &&
+    a.sentence === b.sentence
+  );
 }
 
 function asBrief(v: unknown): EntryBrief | null {

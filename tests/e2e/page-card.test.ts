@@ -151,6 +151,26 @@ describe('hover card by mouse', () => {
   });
 });
 
+describe('hover card over a note that re-renders every second', () => {
+  it('stays open on the same mention across re-renders while the pointer rests on it', async () => {
+    const page = await h.browser.context.newPage();
+    await page.goto(`${h.server.origin}/rerender-app.html`);
+    await expect.poll(async () => words(await frameHighlights(page)).includes('photophobia')).toBe(true);
+    const p = await wordPoint(page, '#app-root', 'photophobia');
+    await page.mouse.move(p.x - 20, p.y);
+    await page.mouse.move(p.x, p.y, { steps: 3 });
+    await expect.poll(async () => (await card(page))?.visible, { timeout: 5000 }).toBe(true);
+    const renders = await page.evaluate(() => document.querySelector('#note p:last-child')!.textContent);
+    for (let i = 0; i < 10; i++) {
+      await page.waitForTimeout(250);
+      expect((await card(page))!.visible).toBe(true);
+    }
+    // The note really was replaced meanwhile.
+    expect(await page.evaluate(() => document.querySelector('#note p:last-child')!.textContent)).not.toBe(renders);
+    await page.close();
+  });
+});
+
 describe('hover card by keyboard', () => {
   it('steps through findings, focuses the card, opens the entry with Enter and closes with Esc', async () => {
     const page = await h.browser.context.newPage();

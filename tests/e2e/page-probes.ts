@@ -190,6 +190,8 @@ export interface ExtensionTasks {
   longestMs: number;
   /** The longest of them in the thread's own CPU time (what the page's input waited for on an idle machine). */
   longestCpuMs: number;
+  /** What ran in the longest (by CPU) task: the trace event and function, e.g. "FunctionCall pump". */
+  longestWhat: string;
 }
 
 interface TraceEvent {
@@ -200,7 +202,7 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { data?: { url?: string } };
+  args?: { data?: { url?: string; functionName?: string } };
 }
 
 /**
@@ -227,15 +229,19 @@ export async function traceExtensionTasks(
   const prefix = `chrome-extension://${h.browser.extensionId}/`;
   const tasks = events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.dur !== undefined);
   const ours = events.filter((e) => e.args?.data?.url?.startsWith(prefix));
-  const hit = new Set<TraceEvent>();
+  const hit = new Map<TraceEvent, TraceEvent>();
   for (const e of ours) {
     const task = tasks.find((t) => t.pid === e.pid && t.tid === e.tid && t.ts <= e.ts && e.ts <= t.ts + t.dur!);
-    if (task) hit.add(task);
+    if (task && !hit.has(task)) hit.set(task, e);
   }
-  const list = [...hit];
+  const list = [...hit.keys()];
+  const cpu = (t: TraceEvent) => (t.tdur ?? t.dur!) / 1000;
+  const top = list.reduce<TraceEvent | null>((a, t) => (!a || cpu(t) > cpu(a) ? t : a), null);
+  const what = top ? hit.get(top)! : null;
   return {
     count: list.length,
     longestMs: Math.max(0, ...list.map((t) => t.dur! / 1000)),
-    longestCpuMs: Math.max(0, ...list.map((t) => (t.tdur ?? t.dur!) / 1000)),
+    longestCpuMs: top ? cpu(top) : 0,
+    longestWhat: what ? `${what.name} ${what.args?.data?.functionName ?? ''}`.trim() : '',
   };
 }

@@ -251,7 +251,7 @@ describe('flowsheet of about 20,000 nodes', () => {
     expect(stats).not.toBeNull();
     console.log(
       `flowsheet: ${nodes} nodes, ${count} highlights; ${stats!.slices} slices, longest slice ${stats!.longestSliceMs.toFixed(1)} ms; ` +
-        `${tasks.count} extension tasks, longest ${tasks.longestMs.toFixed(1)} ms wall / ${tasks.longestCpuMs.toFixed(1)} ms CPU`,
+        `${tasks.count} extension tasks, longest ${tasks.longestMs.toFixed(1)} ms wall / ${tasks.longestCpuMs.toFixed(1)} ms CPU (${tasks.longestWhat})`,
     );
     expect(stats!.findings).toBe(count);
     expect(tasks.count).toBeGreaterThan(stats!.slices / 2);
