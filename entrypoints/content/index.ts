@@ -30,6 +30,10 @@ function run(signal: AbortSignal): void {
       lexicon,
       signal,
       highlightCss,
+      // Firefox's views of another frame's window do not lead to that frame's CSS.highlights
+      // (highlights registered through them landed in the wrong frame), so there every frame's own
+      // content script scans its own document.
+      scanFrames: !browser.runtime.getURL('/').startsWith('moz-extension:'),
       send: (msg) => browser.runtime.sendMessage(msg),
       onMessage: (listener) => {
         const l = (msg: unknown) => {

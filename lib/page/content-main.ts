@@ -33,6 +33,11 @@ export interface ContentEnv {
   onMessage: (listener: (msg: unknown) => void) => () => void;
   /** The highlight style sheet's text, adopted into shadow roots and frames it does not reach. */
   highlightCss?: string;
+  /**
+   * Whether the topmost same-origin document scans the frames below it (default true). False in
+   * Firefox: there each frame's own content script scans its own document.
+   */
+  scanFrames?: boolean;
 }
 
 export interface ContentController {
@@ -63,7 +68,8 @@ export function scannedByParent(win: Window): boolean {
 export function startContent(env: ContentEnv): ContentController | null {
   const { win, signal } = env;
   if (!highlightApi(win)) return null; // No CSS Custom Highlight API: never fall back to wrapping text.
-  if (scannedByParent(win)) return null;
+  const scanFrames = env.scanFrames !== false;
+  if (scanFrames && scannedByParent(win)) return null;
   const engine = createEngine(env.lexicon);
   const doc = win.document;
   const briefs = new Map<string, Promise<EntryBrief | null>>();
@@ -86,6 +92,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     engine,
     signal,
     exclude: isCardHost,
+    frames: scanFrames,
     onReport: (r) => reporter.report(r),
     onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
     onDocument: (d, s) => {

@@ -41,6 +41,12 @@ export interface ScannerOptions {
   onShadowRoot?: (root: ShadowRoot, signal: AbortSignal) => void;
   /** Called after a document's highlights were replaced (the card checks it is still current). */
   onCommit?: () => void;
+  /**
+   * Scan same-origin frames from this document (default true). Off where a frame's highlight
+   * registry cannot be reached from its parent (Firefox, whose cross-frame views do not lead to
+   * the frame's own CSS.highlights); each frame's own content script scans it there.
+   */
+  frames?: boolean;
   /** Clock, replaceable in tests. */
   now?: () => number;
 }
@@ -371,7 +377,7 @@ export class PageScanner {
     const extractor = new TextExtractor(root ?? unit.doc, {
       exclude: this.opts.exclude,
       onField: (el) => fieldEls.push(el),
-      onFrame: (el) => frames.add(el),
+      onFrame: this.opts.frames === false ? undefined : (el) => frames.add(el),
       onShadowRoot: (sr) => {
         if (unit.shadowRoots.has(sr)) return;
         unit.shadowRoots.add(sr);

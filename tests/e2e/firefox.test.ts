@@ -100,7 +100,7 @@ describe('Firefox ESR', () => {
     await page.close();
   });
 
-  it('scans open shadow roots and same-origin frames created after load', async () => {
+  it('scans open shadow roots, and frames with src added after load (each by its own content script)', async () => {
     const page = await browser!.newPage();
     await page.goto(`${server!.origin}/shadow-roots.html`);
     const hl = await waitFor(page, (h) => (h['chartlight-symptom-negated'] ?? []).includes('phonophobia'));
@@ -121,6 +121,9 @@ describe('Firefox ESR', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(words).toContain('photophobia');
+    // Each frame's highlights stay in that frame's own registry (not the labs frame's words here).
+    expect(words).not.toContain('neck stiffness');
+    expect(words.every((w) => /photophobia|nausea|aura|headache|throbbing/i.test(w))).toBe(true);
     await page.close();
   });
 });
