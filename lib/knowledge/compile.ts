@@ -72,7 +72,13 @@ function toSearchDoc(e: Entry): SearchDoc {
     forms: e.surfaceForms.map((f) => f.text),
     codes: e.codes ?? [],
     summary: e.summary,
-    detail: e.detail.map((d) => d.text).join(' '),
+    // Supervision items and the evidence note are what a nurse's question ("what to check before
+    // the infusion") is about, so they are searchable with the cited statements.
+    detail: [
+      ...e.detail.map((d) => d.text),
+      ...(e.supervision ?? []).map((s) => `${s.phase}: ${s.text}`),
+      ...(e.evidence.note ? [e.evidence.note] : []),
+    ].join(' '),
     audience: e.audience,
   };
 }
