@@ -69,8 +69,8 @@ export interface Explanation {
 export const MAX_QUERY_CHARS = 200;
 /** Content words scored per query; the rest of a pasted paragraph is ignored. */
 const MAX_QUERY_WORDS = 12;
-/** Fuse's bitap costs grow with pattern length; one 32-bit chunk is enough for a name. */
-const MAX_FUSE_CHARS = 32;
+/** Fuse's bitap cost grows with the pattern; a word and its neighbours fit in 20 characters. */
+const MAX_FUSE_CHARS = 20;
 /** Below this many letters fuse matches almost anything ("ha" is inside "pharmacy"). */
 const MIN_FUSE_CHARS = 4;
 /** Per-searcher memo of word → vocabulary matches; typing re-sends the same words. */
@@ -129,6 +129,7 @@ const STOP_WORDS = new Set(
  * surface forms instead; this list is for words that occur across many entries' texts.
  */
 const THESAURUS: string[][] = [
+  ['ha', 'headache'],
   ['bp', 'blood pressure'],
   ['hr', 'heart rate', 'pulse'],
   ['rr', 'respiratory rate', 'breathing'],
@@ -183,6 +184,7 @@ const THESAURUS: string[][] = [
   ['period', 'menses', 'menstruation', 'menstrual'],
   ['hormone', 'hormonal', 'estrogen'],
   ['trip', 'tripping', 'dissociation'],
+  ['lying down', 'lying flat', 'standing up', 'upright', 'positional', 'postural', 'orthostatic'],
   ['tylenol', 'acetaminophen', 'paracetamol'],
   ['advil', 'motrin', 'ibuprofen'],
   ['aleve', 'naproxen'],
@@ -192,6 +194,8 @@ const THESAURUS: string[][] = [
   ['topamax', 'topiramate'],
   ['depakote', 'valproate'],
 ];
+/** The weight of a query word that matches nothing (a typical word's IDF here is 1–5). */
+const UNMATCHED_WORD_WEIGHT = 1;
 /** Two query words that together spell a vocabulary word ("post drome"). */
 const JOINED_QUALITY = 0.9;
 /** A thesaurus word stands in for the query's word, a little below the word itself. */
@@ -322,9 +326,35 @@ function wordsOf(text: string): string[] {
   return words;
 }
 
+/** Tokens that carry meaning: no stop words, no single letters ("r/o", "s"); digits stay. */
 function contentTokens(tokens: Token[]): Token[] {
-  const content = tokens.filter((t) => !STOP_WORDS.has(t.word));
+  const content = tokens.filter((t) => !STOP_WORDS.has(t.word) && (t.word.length > 1 || /[0-9]/.test(t.word)));
   return content.length ? content : tokens;
+}
+
+/**
+ * Chart shorthand written with a slash, spelt out before the query is split into words (the
+ * slash would split it into single letters). The whole query is still compared as typed, so
+ * "N/V" alone finds the entry whose surface form it is.
+ */
+const SHORTHAND: [RegExp, string][] = [
+  [/\bw\/o\b/g, ' without '],
+  [/\bw\//g, ' with '],
+  [/\bh\/o\b/g, ' history of '],
+  [/\br\/o\b/g, ' rule out '],
+  [/\bc\/o\b/g, ' complains of '],
+  [/\bs\/p\b/g, ' status post '],
+  [/\bf\/u\b/g, ' follow up '],
+  [/\bb\/l\b/g, ' bilateral '],
+  [/\by\/o\b/g, ' years old '],
+  [/\bn\/v\b/g, ' nausea vomiting '],
+  [/\bh\/a\b/g, ' headache '],
+];
+
+function spellOut(folded: string): string {
+  let out = folded;
+  for (const [re, words] of SHORTHAND) if (out.includes('/')) out = out.replace(re, words);
+  return out;
 }
 
 /**
@@ -738,7 +768,7 @@ export function createSearcher(data: PanelData, options: SearcherOptions = {}): 
           (!filters.audience || doc.audience.includes(filters.audience))
         );
       };
-      const tokens = tokenize(text);
+      const tokens = tokenize(spellOut(fold(text)));
       // Word length is capped too: no term is longer, and typo search is quadratic in it.
       const content = contentTokens(tokens)
         .slice(0, MAX_QUERY_WORDS)
@@ -794,13 +824,20 @@ export function createSearcher(data: PanelData, options: SearcherOptions = {}): 
       let possible = 0;
       const gained = new Map<number, number>();
       for (const slot of slots) {
-        // A word that matches nothing still counts against every entry, but less than a real word.
-        let weight = slot.size ? 0 : 1;
+        // The word's weight is the rarity of what was meant: the best-quality match's IDF. A
+        // weaker variant (a prefix, an inflection, a synonym) earns a share of that weight by its
+        // quality, not its own rarity, or a rare near-miss ("migrainosus" for "migraine") would
+        // outweigh the word itself. A word that matches nothing still counts against every
+        // entry, as an average word would.
+        let weight = UNMATCHED_WORD_WEIGHT;
+        let top = 0;
+        for (const m of slot.values()) {
+          if (m.quality > top || (m.quality === top && m.term.idf > weight)) [top, weight] = [m.quality, m.term.idf];
+        }
         const best = new Map<number, { s: number; field: Posting['field'] }>();
         for (const m of slot.values()) {
-          weight = Math.max(weight, m.quality * m.term.idf);
           for (const p of m.term.postings) {
-            const sc = m.quality * m.term.idf * p.weight;
+            const sc = m.quality * weight * p.weight;
             const b = best.get(p.doc);
             if (!b || b.s < sc) best.set(p.doc, { s: sc, field: p.field });
           }
@@ -859,12 +896,12 @@ export function createSearcher(data: PanelData, options: SearcherOptions = {}): 
       //    neighbours are scored against every name. Only then: a bitap scan of every name costs
       //    milliseconds per query word on a busy machine, and for words the vocabulary already
       //    matched it found nothing the word matching had not (reports/search.md).
-      const unmatched = slots.map((slot, i) => (slot.size === 0 ? i : -1)).filter((i) => i >= 0);
-      if (unmatched.length) {
-        const from = Math.max(0, unmatched[0]! - 1);
-        const to = Math.min(content.length, unmatched[unmatched.length - 1]! + 2);
+      const unmatched = slots.findIndex((slot, i) => slot.size === 0 && new Set(content[i]!.word).size >= 3);
+      if (unmatched >= 0) {
+        // The first unknown word with its neighbours: enough to catch a name run together or
+        // split oddly, short enough to keep the scan to a few milliseconds.
         const pattern = content
-          .slice(from, to)
+          .slice(Math.max(0, unmatched - 1), unmatched + 2)
           .map((t) => t.word)
           .join(' ')
           .slice(0, MAX_FUSE_CHARS);
