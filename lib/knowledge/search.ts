@@ -1,20 +1,23 @@
 /**
- * The side panel's search, also behind `npm run search`. Clinicians type the way they chart:
- * misspelt ("fotophobia"), abbreviated ("MOH", "N/V"), in lay words ("light sensitivity"), as a
- * question ("can patient drive after ketamine") or as a code ("G43909"). One query is scored in
- * four ways and the scores are added:
+ * The knowledge-base search of the side panel and the CLI (`npm run search`). Clinicians type
+ * the way they chart: misspelt ("fotophobia"), abbreviated ("MOH", "N/V", "w/ aura"), in lay words
+ * ("light sensitivity"), as a question ("can patient drive after ketamine") or as a code
+ * ("G43909"). A query is scored in four ways and the scores are added:
  *
  * 1. exact: the whole query equals an entry's id, title, surface form or ICD-10 code (ignoring
- *    case, spaces and punctuation), or its content words equal a name's words — these come first;
- * 2. words: each content word (stop words dropped) is matched to the knowledge base's vocabulary
- *    exactly, by inflection, as a prefix (typing in progress) or within a small edit distance
- *    (typos), and weighted by how rare the word is (IDF) and which field holds it;
- * 3. names: how much of a title or surface form the query covers, and whether adjacent query
- *    words stand adjacent there too;
- * 4. fuse: fuse.js's whole-query score over names, forms, codes and summary, from the index
- *    prebuilt at build time (compile.ts), which catches spellings that word matching misses.
+ *    case, spaces and punctuation), or its content words equal a name's words; these come first.
+ * 2. words: each content word (stop words dropped, chart shorthand spelt out) is matched against
+ *    the knowledge base's vocabulary: exactly, as another inflection, as a prefix (typing in
+ *    progress), by sound ("ph"/"f", "ae"/"e") or within a small edit distance (typos), and
+ *    through a small thesaurus of clinical equivalents ("BP" → "blood pressure"). A word counts
+ *    by its rarity (IDF), the quality of the match and the field that holds it.
+ * 3. names: how much of a title or surface form the query covers and how much of the query it
+ *    accounts for; and whether adjacent query words stand adjacent in a name or summary.
+ * 4. fuse: fuse.js's score over titles and forms, from the index prebuilt at build time
+ *    (compile.ts), as a rescue for a word the vocabulary does not know.
  *
- * The term index is derived once per searcher from the panel data, never per query.
+ * The term index is derived once per searcher from the panel data, never per query; the words a
+ * user types are memoised, so each keystroke re-scores only what changed.
  */
 import Fuse, { type IFuseOptions } from 'fuse.js';
 import type { EntryCategory, Audience } from './schema';
@@ -115,7 +118,7 @@ const STOP_WORDS = new Set(
   (
     'a an the and or of for to in on at by as is are was were be been being it its this that these those ' +
     'what whats which who whom whose why how when where do does did done can could should would will shall ' +
-    'may might must i im me my we our us you your he she his her they their them pt pts patient patients ' +
+    'may might must i me my we our us you your he she his her they their them pt pts patient patients ' +
     'about there any some vs versus than then if so get gets give given tell mean means meaning define ' +
     'definition please doing have has had s'
   ).split(' '),
@@ -129,6 +132,7 @@ const STOP_WORDS = new Set(
  * surface forms instead; this list is for words that occur across many entries' texts.
  */
 const THESAURUS: string[][] = [
+  // Chart abbreviations.
   ['ha', 'headache'],
   ['bp', 'blood pressure'],
   ['hr', 'heart rate', 'pulse'],
@@ -136,6 +140,7 @@ const THESAURUS: string[][] = [
   ['pulse ox', 'pulse oximetry', 'spo2', 'sats', 'oxygen saturation', 'o2 sat'],
   ['ecg', 'ekg', 'electrocardiogram'],
   ['lft', 'lfts', 'liver function tests', 'liver tests', 'liver enzymes'],
+  ['labs', 'blood tests', 'bloodwork', 'laboratory'],
   ['iv', 'intravenous'],
   ['im', 'intramuscular'],
   ['po', 'oral', 'by mouth'],
@@ -148,7 +153,7 @@ const THESAURUS: string[][] = [
   ['hx', 'history'],
   ['fhx', 'fh', 'family history'],
   ['sx', 'symptom'],
-  ['tx', 'treatment'],
+  ['tx', 'treatment', 'therapy', 'management'],
   ['dx', 'diagnosis'],
   ['ddx', 'differential diagnosis'],
   ['ae', 'adverse effect', 'side effect', 'adverse event'],
@@ -157,10 +162,12 @@ const THESAURUS: string[][] = [
   ['iop', 'intraocular pressure'],
   ['otc', 'over the counter'],
   ['nsaid', 'anti inflammatory'],
+  // Lay, Latin and clinical words for the same thing.
   ['liver', 'hepatic'],
   ['kidney', 'renal'],
   ['bladder', 'urinary', 'urine'],
   ['heart', 'cardiac', 'cardiovascular'],
+  ['nasal', 'intranasal'],
   ['breastfeeding', 'lactation', 'lactating'],
   ['throwing up', 'throw up', 'puking', 'vomiting'],
   ['sick to stomach', 'queasy', 'nausea'],
@@ -172,19 +179,27 @@ const THESAURUS: string[][] = [
   ['bleed', 'bleeding', 'haemorrhage'],
   ['stroke', 'cerebral infarction'],
   ['sleepy', 'drowsy', 'drowsiness', 'sedation', 'somnolence'],
-  ['approved', 'approval', 'labelled', 'labeled', 'indication', 'off label'],
-  ['safe', 'safety', 'contraindication', 'caution'],
-  ['effective', 'effectiveness', 'efficacy', 'evidence'],
+  ['trip', 'tripping', 'dissociation'],
   ['addiction', 'addicted', 'dependence', 'misuse', 'abuse'],
+  ['lying down', 'lying flat', 'standing up', 'upright', 'positional', 'postural', 'orthostatic'],
+  ['child', 'children', 'kids', 'pediatric', 'paediatric', 'adolescent'],
+  ['elderly', 'older', 'older age'],
+  ['women', 'woman', 'female'],
+  ['period', 'menses', 'menstruation', 'menstrual'],
+  ['hormone', 'hormonal', 'estrogen'],
+  ['prevention', 'preventive', 'preventative', 'prophylaxis'],
+  ['acute', 'abortive', 'rescue'],
+  ['stop', 'stopping', 'withdrawal', 'discontinue'],
+  // The words of questions and the words the entries answer them with.
+  ['approved', 'approval', 'labelled', 'labeled', 'indication', 'off label'],
+  ['safe', 'safety', 'contraindication', 'caution', 'precaution', 'warning'],
+  ['effective', 'effectiveness', 'efficacy', 'evidence'],
   ['observe', 'observation', 'monitor', 'watch'],
   ['check', 'screen', 'screening'],
   ['image', 'imaging', 'scan', 'neuroimaging'],
-  ['child', 'children', 'kids', 'pediatric', 'paediatric', 'adolescent'],
-  ['elderly', 'older', 'older age'],
-  ['period', 'menses', 'menstruation', 'menstrual'],
-  ['hormone', 'hormonal', 'estrogen'],
-  ['trip', 'tripping', 'dissociation'],
-  ['lying down', 'lying flat', 'standing up', 'upright', 'positional', 'postural', 'orthostatic'],
+  ['pre', 'before', 'prior to', 'baseline'],
+  ['post', 'after'],
+  // Brand and generic names.
   ['tylenol', 'acetaminophen', 'paracetamol'],
   ['advil', 'motrin', 'ibuprofen'],
   ['aleve', 'naproxen'],
@@ -574,7 +589,15 @@ function matchWord(index: Index, token: Token): WordMatch[] {
     }
     return [...out.values()];
   }
-  if (word.length < 3 || /^[0-9]+$/.test(word)) return [...out.values()];
+  if (/^[0-9]+$/.test(word)) return [...out.values()];
+  if (word.length < 3) {
+    // Two letters: the first keystrokes of a query ("ke"), worth a list of words that begin so,
+    // weakly, unless the two letters are a word of their own ("CM", "ED").
+    if (!exact && word.length === 2 && token.start === 0) {
+      for (const v of startingWith(index, word)) add(v, 0.4 + 0.3 * (2 / v.stem.length), 2);
+    }
+    return [...out.values()];
+  }
   // Longer words that begin with this one: typing in progress ("ketam"), or, for a complete word,
   // a longer word built on it ("pulse" → "pulsating"), which is only a weak hint.
   const starts = new Set([...startingWith(index, s), ...(word.startsWith(s) ? [] : startingWith(index, word))]);
@@ -727,7 +750,7 @@ export function createSearcher(data: PanelData, options: SearcherOptions = {}): 
   const index = buildIndex(data.docs);
   const cache = new Map<string, WordMatch[]>();
   const matchesOf = (t: Token): WordMatch[] => {
-    const key = (t.code ? '#' : '') + t.word;
+    const key = (t.code ? '#' : t.start === 0 ? '^' : '') + t.word;
     let m = cache.get(key);
     if (!m) {
       if (cache.size >= WORD_CACHE_SIZE) cache.clear();

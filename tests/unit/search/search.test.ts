@@ -1,3 +1,4 @@
+import Fuse from 'fuse.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   MAX_QUERY_CHARS,
@@ -10,9 +11,20 @@ import {
   type Searcher,
   type SearchHit,
 } from '../../../lib/knowledge/search';
+import { SEARCH_KEYS, type PanelData, type SearchDoc } from '../../../lib/knowledge/panel-data';
 import { testPanelData } from './fixture';
 
 let searcher: Searcher;
+
+function doc(id: string, title: string, summary = '', detail = ''): SearchDoc {
+  return { id, title, category: 'symptom', forms: [], codes: [], summary, detail, audience: ['nurse'] };
+}
+
+/** Panel data for a handful of search documents, with the fuse index built as compile.ts builds it. */
+function panelOf(docs: SearchDoc[]): PanelData {
+  const index = Fuse.createIndex(SEARCH_KEYS as unknown as string[], docs).toJSON();
+  return { version: 'test', hash: 'test', entries: [], sources: [], docs, index };
+}
 const ids = (hits: SearchHit[]) => hits.map((h) => h.id);
 const first = (query: string) => searcher.search(query)[0]?.id;
 
@@ -124,6 +136,8 @@ describe('search', () => {
     ['ketamine liver function tests', 'ketamine-hepatotoxicity'],
     ['pulse ox during ketamine', 'ketamine-supervision'],
     ['BP before ketamine', 'ketamine-supervision'],
+    ['thunderclap ha', 'thunderclap-headache'],
+    ['liver tests ketamine', 'ketamine-hepatotoxicity'],
   ])('answers the question "%s" → %s', (query, id) => {
     expect(first(query)).toBe(id);
   });
@@ -172,6 +186,7 @@ describe('search', () => {
   });
 
   it.each([
+    ['ke', 'ketamine'],
     ['keta', 'ketamine'],
     ['photoph', 'photophobia'],
     ['status migr', 'status-migrainosus'],
@@ -186,6 +201,22 @@ describe('search', () => {
     ['ketaminesupervision', 'ketamine-supervision'],
   ])('finds words typed apart or together: "%s" → %s', (query, id) => {
     expect(first(query)).toBe(id);
+  });
+});
+
+describe('what a word is weighed by', () => {
+  it('gives a rare near-miss no more weight than the word typed', () => {
+    // "migrainosus" is far rarer than "migraine" here, but it is not what "migraine" means: the
+    // title that says "migraine" ranks above the one with a longer word that begins with it.
+    const fillers = Array.from({ length: 20 }, (_, i) => doc(`filler-${i}`, `Filler ${i}`, '', 'migraine'));
+    const s = createSearcher(
+      panelOf([doc('status', 'Status migrainosus'), doc('diary', 'Migraine diary'), ...fillers]),
+    );
+    expect(ids(s.search('migraine')).slice(0, 2)).toEqual(['diary', 'status']);
+  });
+
+  it('does not let single letters of shorthand match words', () => {
+    expect(first('r/o thunderclap')).toBe('thunderclap-headache');
   });
 });
 
