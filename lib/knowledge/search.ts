@@ -94,7 +94,7 @@ const FIELD_WEIGHT: Record<Exclude<MatchField, 'fuzzy'>, number> = {
   code: 0.95,
   id: 0.8,
   summary: 0.55,
-  detail: 0.35,
+  detail: 0.25,
 };
 
 /** How the four scores combine (see the file comment); exact matches add up to 1. */
