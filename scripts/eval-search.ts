@@ -59,7 +59,8 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 function main() {
   const check = process.argv.includes('--check');
-  const queries = (JSON.parse(readFileSync(QUERIES, 'utf8')) as { queries: Query[] }).queries;
+  const file = JSON.parse(readFileSync(QUERIES, 'utf8')) as { notes?: string[]; queries: Query[] };
+  const queries = file.queries;
   const { panel } = loadKnowledge();
   const ids = new Set(panel.docs.map((d) => d.id));
   const unknown = queries.flatMap((q) => q.expect.filter((id) => !ids.has(id)).map((id) => `${q.q} → ${id}`));
@@ -137,7 +138,13 @@ function main() {
 
   const report = {
     knowledge: { dir: relative(ROOT, KNOWLEDGE_DIR) || '.', version: panel.version, hash: panel.hash, docs: ids.size },
-    queries: { total: queries.length, labelled: labelled.length, unlabelled, unknownIds: unknown },
+    queries: {
+      total: queries.length,
+      labelled: labelled.length,
+      unlabelled,
+      unknownIds: unknown,
+      notes: file.notes ?? [],
+    },
     dev,
     heldout,
     all,
@@ -167,7 +174,7 @@ function main() {
 
 type Report = {
   knowledge: { dir: string; version: string; hash: string; docs: number };
-  queries: { total: number; labelled: number; unlabelled: string[]; unknownIds: string[] };
+  queries: { total: number; labelled: number; unlabelled: string[]; unknownIds: string[]; notes: string[] };
   dev: ReturnType<typeof rates>;
   heldout: ReturnType<typeof rates>;
   all: ReturnType<typeof rates>;
@@ -216,6 +223,10 @@ function markdown(r: Report): string {
     `| createSearcher (term index, once per panel) | ${ms(t.createSearcherMs!)} |`,
     '',
     `Goals: top-3 ≥ ${pct(GOAL_TOP3)} — ${r.goals.top3 ? 'met' : 'missed'}; p95 ≤ ${GOAL_P95_MS} ms — ${r.goals.p95 ? 'met' : 'missed'}.`,
+    '',
+    '## How the queries were written and used',
+    '',
+    ...r.queries.notes.map((n) => `- ${n}`),
     '',
     '## Queries not answered first',
     '',

@@ -301,6 +301,8 @@ interface Token {
   start: number;
   end: number;
   code: boolean;
+  /** The query's last word, possibly still being typed. */
+  last?: boolean;
 }
 
 /**
@@ -624,8 +626,9 @@ function matchWord(index: Index, token: Token): WordMatch[] {
       if (dist > 0 && dist <= budget) add(v, dist === 1 ? 0.75 : 0.6);
     }
   }
-  // Typo and prefix together ("fotopho", "ketamin inf"): compare with the start of longer words.
-  if (!out.size && key.length >= 5) {
+  // Typo and prefix together in the word being typed ("fotopho"): compare with the start of
+  // longer words. Only the last word: the others are complete, and the scan is the costliest step.
+  if (!out.size && token.last && key.length >= 5) {
     for (let len = key.length + 1; len < index.byKeyLength.length; len++) {
       for (const v of index.byKeyLength[len] ?? []) {
         if (editDistance(key, v.key.slice(0, key.length), 1) <= 1) add(v, 0.5, word.length);
@@ -750,7 +753,7 @@ export function createSearcher(data: PanelData, options: SearcherOptions = {}): 
   const index = buildIndex(data.docs);
   const cache = new Map<string, WordMatch[]>();
   const matchesOf = (t: Token): WordMatch[] => {
-    const key = (t.code ? '#' : t.start === 0 ? '^' : '') + t.word;
+    const key = (t.code ? '#' : t.start === 0 ? '^' : '') + (t.last ? '$' : '') + t.word;
     let m = cache.get(key);
     if (!m) {
       if (cache.size >= WORD_CACHE_SIZE) cache.clear();
@@ -793,6 +796,9 @@ export function createSearcher(data: PanelData, options: SearcherOptions = {}): 
       };
       const tokens = tokenize(spellOut(fold(text)));
       // Word length is capped too: no term is longer, and typo search is quadratic in it.
+      // A query that does not end in a space may end in a word still being typed.
+      const typing = tokens[tokens.length - 1];
+      if (typing && !/\s$/.test(query.slice(0, MAX_QUERY_CHARS))) typing.last = true;
       const content = contentTokens(tokens)
         .slice(0, MAX_QUERY_WORDS)
         .map((t) =>

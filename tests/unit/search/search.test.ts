@@ -190,6 +190,8 @@ describe('search', () => {
     ['keta', 'ketamine'],
     ['photoph', 'photophobia'],
     ['status migr', 'status-migrainosus'],
+    ['fotopho', 'photophobia'],
+    ['thunderclap heada', 'thunderclap-headache'],
   ])('finds "%s" while it is being typed → %s', (query, id) => {
     expect(first(query)).toBe(id);
   });
