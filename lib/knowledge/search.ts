@@ -631,7 +631,8 @@ function matchWord(index: Index, token: Token): WordMatch[] {
   if (!out.size && token.last && key.length >= 5) {
     for (let len = key.length + 1; len < index.byKeyLength.length; len++) {
       for (const v of index.byKeyLength[len] ?? []) {
-        if (editDistance(key, v.key.slice(0, key.length), 1) <= 1) add(v, 0.5, word.length);
+        const dist = editDistance(key, v.key.slice(0, key.length), 1);
+        if (dist <= 1) add(v, dist === 0 ? 0.7 : 0.5, word.length);
       }
     }
   }
