@@ -20,8 +20,12 @@ export interface SearchDoc {
   /** ICD-10-CM codes, dotted. */
   codes: string[];
   summary: string;
-  /** Every cited statement, supervision item and evidence note of the entry, joined. */
-  detail: string;
+  /**
+   * The summary's and the detail's search terms, analysed at build time by searchTerms()
+   * (lib/knowledge/search.ts) from the summary and from every cited statement, supervision item
+   * and evidence note of the entry.
+   */
+  terms: string;
   audience: Entry['audience'];
 }
 

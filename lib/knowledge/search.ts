@@ -344,6 +344,27 @@ function wordsOf(text: string): string[] {
 }
 
 /** Tokens that carry meaning: no stop words, no single letters ("r/o", "s"); digits stay. */
+/**
+ * The searchable terms of an entry's summary and detail text, computed once at build time
+ * (compile.ts puts them into SearchDoc.terms) so that opening the panel does not re-read every
+ * paragraph: "summary stems in order | summary phrase keys | detail stems and phrase keys", each
+ * part space-separated, detail terms once each. Stop words and single letters are left out.
+ */
+export function searchTerms(summary: string, detail: string): string {
+  const stemsOf = (text: string) =>
+    wordsOf(text)
+      .filter((w) => !STOP_WORDS.has(w) && (w.length > 1 || /[0-9]/.test(w)))
+      .map(stem);
+  const summaryStems = stemsOf(summary);
+  const detailStems = stemsOf(detail);
+  const detailTerms = new Set([...detailStems, ...phrasesIn(detailStems)]);
+  return [summaryStems.join(' '), phrasesIn(summaryStems).join(' '), [...detailTerms].join(' ')].join('|');
+}
+
+function words(part: string): string[] {
+  return part ? part.split(' ') : [];
+}
+
 function contentTokens(tokens: Token[]): Token[] {
   const content = tokens.filter((t) => !STOP_WORDS.has(t.word) && (t.word.length > 1 || /[0-9]/.test(t.word)));
   return content.length ? content : tokens;
@@ -529,20 +550,12 @@ function buildIndex(docs: SearchDoc[]): Index {
       addExact(c, d, 0.9, 'code', doc.codes[i]!);
       addName('code', doc.codes[i]!);
     }
-    const summaryStems: string[] = [];
-    for (const [field, text] of [
-      ['summary', doc.summary],
-      ['detail', doc.detail],
-    ] as const) {
-      const stems: string[] = [];
-      for (const w of wordsOf(text)) {
-        const st = stem(w);
-        post(st, FIELD_WEIGHT[field], field);
-        if (!STOP_WORDS.has(w)) stems.push(st);
-      }
-      for (const k of phrasesIn(stems)) post(k, FIELD_WEIGHT[field], field);
-      if (field === 'summary') summaryStems.push(...stems);
-    }
+    // The long fields come pre-analysed from the build (searchTerms, called by compile.ts).
+    const [summaryPart = '', summaryPhrases = '', detailPart = ''] = doc.terms.split('|');
+    const summaryStems = words(summaryPart);
+    for (const st of summaryStems) post(st, FIELD_WEIGHT.summary, 'summary');
+    for (const k of words(summaryPhrases)) post(k, FIELD_WEIGHT.summary, 'summary');
+    for (const st of words(detailPart)) post(st, FIELD_WEIGHT.detail, 'detail');
     for (const [s, p] of best) {
       let v = vocab.get(s);
       if (!v) vocab.set(s, (v = { stem: s, key: '', idf: 0, postings: [] }));
@@ -654,9 +667,9 @@ function startingWith(index: Index, prefix: string): Vocab[] {
   return out;
 }
 
-/** A thesaurus phrase of several words is indexed as one term under this key ("~heart rate"). */
+/** A thesaurus phrase of several words is indexed as one term under this key ("~heart_rate"). */
 function phraseKey(stems: string[]): string {
-  return '~' + stems.join(' ');
+  return '~' + stems.join('_');
 }
 
 interface Synonym {

@@ -5,6 +5,7 @@ import {
   compact,
   createSearcher,
   editDistance,
+  searchTerms,
   soundKey,
   stem,
   tokenize,
@@ -17,7 +18,8 @@ import { testPanelData } from './fixture';
 let searcher: Searcher;
 
 function doc(id: string, title: string, summary = '', detail = ''): SearchDoc {
-  return { id, title, category: 'symptom', forms: [], codes: [], summary, detail, audience: ['nurse'] };
+  const terms = searchTerms(summary, detail);
+  return { id, title, category: 'symptom', forms: [], codes: [], summary, terms, audience: ['nurse'] };
 }
 
 /** Panel data for a handful of search documents, with the fuse index built as compile.ts builds it. */
@@ -77,6 +79,12 @@ describe('the words of a query', () => {
       ['and', false],
       ['g43709', true],
     ]);
+  });
+
+  it('analyses summary and detail at build time into ordered summary stems, phrases and detail terms', () => {
+    expect(searchTerms('Check the BP before dosing.', 'Blood pressure rises; blood pressure falls. Vomiting.')).toBe(
+      'check bp befor dos||blood pressur rise fall vomit ~blood_pressur',
+    );
   });
 
   it('compares whole names without case, spaces or punctuation', () => {
