@@ -174,6 +174,7 @@ async function injectBundle(ctx: Ctx, page: Page): Promise<void> {
 type Bench = {
   floor(): { walkMs: number; matchMs: number; textNodes: number; chars: number; mentions: number };
   replay(): { extractMs: number; analyzeMs: number; rangesMs: number; registerMs: number; findings: number };
+  reregister(): Promise<{ firstMs: number; againMs: number; ranges: number }>;
   hitTest(n: number): { times: number[]; lookupTimes: number[]; hits: number; tried: number };
   highlightCount(): number;
   countFindings(text: string): number;
@@ -191,6 +192,8 @@ interface ExtensionRun {
   marks: Record<string, number> | null;
   longTasks: { count: number; longestMs: number };
   mutations: number;
+  /** V8 compile of the content script. */
+  compileMs: number;
 }
 
 /** One first pass of the extension on a fresh load of `path`; the page stays open when `keep`. */
@@ -233,6 +236,9 @@ async function extensionPass(ctx: Ctx, path: string): Promise<{ run: ExtensionRu
       marks,
       longTasks: { count: st.longTasks.length, longestMs: Math.max(0, ...st.longTasks.map((t) => t.dur)) },
       mutations: st.mutations,
+      compileMs: events
+        .filter((e) => e.name === 'v8.compile' && e.args?.data?.url?.startsWith(ctx.extensionOrigin))
+        .reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0),
     },
   };
 }
@@ -339,7 +345,7 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
 
   // 3. The floor and the stage replay, each on a fresh copy where the extension does not run.
   const floors: ReturnType<Bench['floor']>[] = [];
-  const replays: ReturnType<Bench['replay']>[] = [];
+  const replays: (ReturnType<Bench['replay']> & { reregisterMs: number })[] = [];
   let controlHeap = NaN;
   for (let r = 0; r < reps; r++) {
     const c = await controlPage(ctx, path);
@@ -349,7 +355,9 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
     await c.page.close();
     const d = await controlPage(ctx, path);
     await injectBundle(ctx, d.page);
-    replays.push(await d.page.evaluate(() => (globalThis as unknown as BenchGlobal).__chartlightBench.replay()));
+    const rep = await d.page.evaluate(() => (globalThis as unknown as BenchGlobal).__chartlightBench.replay());
+    const again = await d.page.evaluate(() => (globalThis as unknown as BenchGlobal).__chartlightBench.reregister());
+    replays.push({ ...rep, reregisterMs: again.againMs });
     await d.page.close();
   }
   const floor = {
@@ -394,6 +402,7 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
       analyzeMs: median(replays.map((x) => x.analyzeMs)),
       rangesMs: median(replays.map((x) => x.rangesMs)),
       registerMs: median(replays.map((x) => x.registerMs)),
+      reregisterMs: median(replays.map((x) => x.reregisterMs)),
       findings: replays[0]!.findings,
     },
     peer,
@@ -404,25 +413,34 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
   };
 }
 
-/** mark.js time per node, learnt at the first size, predicts whether a larger page fits the budget. */
-let peerMsPerNode = NaN;
-const PEER_BUDGET_MS = 40_000;
+/** mark.js time per node and term, learnt at the first size, predicts what fits the budget. */
+let peerMsPerNodeTerm = NaN;
+/** Time budget for mark.js per page size; beyond it a sample of the terms runs (see report). */
+const PEER_BUDGET_MS = 12_000;
 
 async function measurePeer(ctx: Ctx, path: string, target: number): Promise<SizeResult['peer']> {
-  const predicted = peerMsPerNode * target;
-  if (predicted > PEER_BUDGET_MS) return { skipped: `predicted ${Math.round(predicted / 1000)} s` };
-  const reps = predicted > 5000 || target >= 60_000 ? 1 : ctx.opts.reps;
+  const all = ctx.terms;
+  if (!Number.isFinite(peerMsPerNodeTerm)) await calibratePeer(ctx, path, target);
+  const predicted = peerMsPerNodeTerm * target * all.length;
+  let terms = all;
+  if (predicted > PEER_BUDGET_MS) {
+    const k = Math.max(4, Math.floor((all.length * PEER_BUDGET_MS) / predicted));
+    const step = all.length / k;
+    terms = Array.from({ length: k }, (_, i) => all[Math.floor(i * step)]!);
+  }
+  const expected = Number.isFinite(predicted) ? (predicted * terms.length) / all.length : NaN;
+  const reps = expected > 3000 || target >= 60_000 ? 1 : ctx.opts.reps;
   const script: number[] = [];
   const layout: number[] = [];
   let marks = 0;
   for (let r = 0; r < reps; r++) {
     const { page } = await controlPage(ctx, path);
     await page.evaluate(ctx.markJs);
-    const res = await page.evaluate((terms) => {
+    const res = await page.evaluate((list) => {
       const MarkCtor = (window as unknown as { Mark: new (el: Element) => { mark(t: string[], o: object): void } })
         .Mark;
       const t0 = performance.now();
-      new MarkCtor(document.body).mark(terms, {
+      new MarkCtor(document.body).mark(list, {
         accuracy: 'exactly',
         separateWordSearch: false,
         acrossElements: false,
@@ -431,14 +449,53 @@ async function measurePeer(ctx: Ctx, path: string, target: number): Promise<Size
       void document.body.offsetHeight;
       const t2 = performance.now();
       return { script: t1 - t0, layout: t2 - t1, marks: document.querySelectorAll('mark').length };
-    }, ctx.terms);
+    }, terms);
     script.push(res.script);
     layout.push(res.layout);
     marks = res.marks;
     await page.close();
   }
-  if (!Number.isFinite(peerMsPerNode)) peerMsPerNode = median(script) / target;
-  return { scriptMs: median(script), layoutMs: median(layout), marks, terms: ctx.terms.length, reps };
+  const scale = all.length / terms.length;
+  return {
+    scriptMs: median(script) * scale,
+    layoutMs: median(layout),
+    marks,
+    terms: all.length,
+    reps,
+    sampledTerms: terms.length === all.length ? null : terms.length,
+  };
+}
+
+/** mark.js over a few terms once, to learn its cost per node and term before the real runs. */
+async function calibratePeer(ctx: Ctx, path: string, target: number): Promise<void> {
+  const step = Math.max(1, Math.floor(ctx.terms.length / 12));
+  const sample = ctx.terms.filter((_, i) => i % step === 0).slice(0, 12);
+  const { page } = await controlPage(ctx, path);
+  await page.evaluate(ctx.markJs);
+  const ms = await page.evaluate((list) => {
+    const MarkCtor = (window as unknown as { Mark: new (el: Element) => { mark(t: string[], o: object): void } }).Mark;
+    const t0 = performance.now();
+    new MarkCtor(document.body).mark(list, { accuracy: 'exactly', separateWordSearch: false, acrossElements: false });
+    return performance.now() - t0;
+  }, sample);
+  await page.close();
+  peerMsPerNodeTerm = ms / target / sample.length;
+}
+
+/** The content script's fixed cost: first passes on a page of one paragraph. */
+async function measureStartup(ctx: Ctx): Promise<BenchResults['startup']> {
+  const path = '/chart-1.html';
+  ctx.server.pages.set(
+    path,
+    '<!doctype html><html><head><title>One paragraph</title></head><body><main><p>Patient reports migraine.</p></main></body></html>',
+  );
+  const runs: ExtensionRun[] = [];
+  for (let r = 0; r < ctx.opts.reps; r++) {
+    const { run, page } = await extensionPass(ctx, path);
+    runs.push(run);
+    await page.close();
+  }
+  return { spanMs: median(runs.map((r) => r.pass.span)), compileMs: median(runs.map((r) => r.compileMs)) };
 }
 
 async function main(): Promise<number> {
@@ -509,6 +566,8 @@ async function main(): Promise<number> {
   let results: BenchResults | null = null;
   try {
     console.log(`Chromium ${browser.context.browser()?.version() ?? ''} · CPU ×${opts.cpu} · ${opts.reps} reps`);
+    const startup = await measureStartup(ctx);
+    console.log(`  content script fixed cost: ${startup.spanMs.toFixed(1)} ms`);
     for (const target of opts.sizes) sizes.push(await measureSize(ctx, target));
 
     // Lexicon load, its heap, matcher throughput: on the largest-but-one page where nothing else runs.
@@ -535,7 +594,7 @@ async function main(): Promise<number> {
       (await browser.worker.evaluate(() => navigator.userAgent)).match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium';
     results = {
       date: new Date().toISOString(),
-      browser: version.replace('Chrome/', 'Chromium '),
+      browser: version,
       cpuSlowdown: opts.cpu,
       knowledgeDir: kdirShown,
       lexicon: {
@@ -545,6 +604,7 @@ async function main(): Promise<number> {
         version: lexicon.version,
         hash: lexicon.hash,
       },
+      startup,
       lexiconLoad: { parseMs: median(loads.map((l) => l.parseMs)), createMs: median(loads.map((l) => l.createMs)) },
       // The first load's engine is kept by the bundle (later loads replace it), so the growth is one engine's heap.
       lexiconHeapBytes: heap1 - heap0,
