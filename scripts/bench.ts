@@ -6,10 +6,12 @@
  *   npm run bench                      build, measure, write bench/results/latest.{json,md,svg}
  *   npm run bench -- --cpu4x           the same with the CPU slowed 4× (DevTools throttling)
  *   npm run bench -- --sizes=2000,20000 --reps=1 --no-build
+ *   npm run bench -- --render          the report again from latest.json, no measuring
  *
  * Writes: bench/results/latest.json, latest.md, latest.svg (with --cpu4x: latest-cpu4x.*).
  */
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -316,14 +318,22 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
   const reps = target >= 150_000 ? Math.min(ctx.opts.reps, 2) : ctx.opts.reps;
   const log = (s: string) => console.log(`  ${target / 1000}k: ${s}`);
 
-  // 1. The extension's first pass, on fresh loads.
+  // 1. The extension's first pass and the floor, alternating on fresh loads: on a shared machine
+  // the load changes from minute to minute, so each ratio compares neighbours in time.
   const runs: ExtensionRun[] = [];
+  const floors: ReturnType<Bench['floor']>[] = [];
   let kept: { page: Page; cdp: CDPSession } | null = null;
+  let controlHeap = NaN;
   for (let r = 0; r < reps; r++) {
     const { run, page, cdp } = await extensionPass(ctx, path);
     runs.push(run);
     if (r === reps - 1) kept = { page, cdp };
     else await page.close();
+    const c = await controlPage(ctx, path);
+    if (r === 0) controlHeap = await gcHeap(c.cdp);
+    await injectBundle(ctx, c.page);
+    floors.push(await c.page.evaluate(() => (globalThis as unknown as BenchGlobal).__chartlightBench.floor()));
+    await c.page.close();
   }
   const med = (f: (r: ExtensionRun) => number) => median(runs.map(f));
   log(`first pass ${med((r) => r.pass.span).toFixed(1)} ms, longest task ${med((r) => r.pass.longest).toFixed(1)} ms`);
@@ -339,20 +349,14 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
     hits: hoverRaw.hits,
     tried: hoverRaw.tried,
   };
-  const upd = await updates(ctx, page, cdp, 3);
+  const upd = await updates(ctx, page, cdp, target >= 60_000 ? 2 : 3);
   log(`updates: ${upd?.busyMs.toFixed(1)} ms main thread per 100 nodes, latency ${upd?.latencyMs.toFixed(0)} ms`);
   await page.close();
 
-  // 3. The floor and the stage replay, each on a fresh copy where the extension does not run.
-  const floors: ReturnType<Bench['floor']>[] = [];
+  // 3. The stage replay on a fresh copy where the extension does not run (once on large pages:
+  // it explains the split, the ratios do not depend on it).
   const replays: (ReturnType<Bench['replay']> & { reregisterMs: number })[] = [];
-  let controlHeap = NaN;
-  for (let r = 0; r < reps; r++) {
-    const c = await controlPage(ctx, path);
-    if (r === 0) controlHeap = await gcHeap(c.cdp);
-    await injectBundle(ctx, c.page);
-    floors.push(await c.page.evaluate(() => (globalThis as unknown as BenchGlobal).__chartlightBench.floor()));
-    await c.page.close();
+  for (let r = 0; r < (target >= 60_000 ? 1 : reps); r++) {
     const d = await controlPage(ctx, path);
     await injectBundle(ctx, d.page);
     const rep = await d.page.evaluate(() => (globalThis as unknown as BenchGlobal).__chartlightBench.replay());
@@ -365,6 +369,8 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
     matchMs: median(floors.map((f) => f.matchMs)),
     totalMs: median(floors.map((f) => f.walkMs + f.matchMs)),
     mentions: floors[0]!.mentions,
+    /** Median over reps of (first pass ÷ floor) within each rep. */
+    pairedRatio: median(runs.map((r, i) => r.pass.span / (floors[i]!.walkMs + floors[i]!.matchMs))),
   };
   log(`floor ${floor.totalMs.toFixed(1)} ms (walk ${floor.walkMs.toFixed(1)}, match ${floor.matchMs.toFixed(1)})`);
 
@@ -416,7 +422,7 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
 /** mark.js time per node and term, learnt at the first size, predicts what fits the budget. */
 let peerMsPerNodeTerm = NaN;
 /** Time budget for mark.js per page size; beyond it a sample of the terms runs (see report). */
-const PEER_BUDGET_MS = 12_000;
+const PEER_BUDGET_MS = 4_000;
 
 async function measurePeer(ctx: Ctx, path: string, target: number): Promise<SizeResult['peer']> {
   const all = ctx.terms;
@@ -499,7 +505,9 @@ async function measureStartup(ctx: Ctx): Promise<BenchResults['startup']> {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--render')) return renderOnly(process.argv.includes('--cpu4x') ? 4 : 1);
   const t0 = Date.now();
+  const load0 = os.loadavg()[0]!;
   const opts = parseArgs(process.argv.slice(2));
   if (!findChromium()) {
     console.error(NO_BROWSER_HELP);
@@ -605,7 +613,11 @@ async function main(): Promise<number> {
         hash: lexicon.hash,
       },
       startup,
-      lexiconLoad: { parseMs: median(loads.map((l) => l.parseMs)), createMs: median(loads.map((l) => l.createMs)) },
+      lexiconLoad: {
+        parseMs: loads[0]!.parseMs,
+        createMs: loads[0]!.createMs,
+        warmMs: median(loads.slice(1).map((l) => l.parseMs + l.createMs)),
+      },
       // The first load's engine is kept by the bundle (later loads replace it), so the growth is one engine's heap.
       lexiconHeapBytes: heap1 - heap0,
       search: searchRes,
@@ -613,6 +625,8 @@ async function main(): Promise<number> {
       network: { external: external.length, urls: [...new Set(external)].slice(0, 20) },
       sizes,
       durationS: (Date.now() - t0) / 1000,
+      loadAverage: [load0, os.loadavg()[0]!],
+      cores: os.cpus().length,
     };
   } finally {
     await browser.close();
@@ -620,8 +634,17 @@ async function main(): Promise<number> {
   }
 
   mkdirSync(OUT_DIR, { recursive: true });
-  const base = opts.cpu === 1 ? 'latest' : `latest-cpu${opts.cpu}x`;
+  const base = baseName(opts.cpu);
   writeFileSync(join(OUT_DIR, `${base}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeReport(results, base);
+  return 0;
+}
+
+function baseName(cpu: number): string {
+  return cpu === 1 ? 'latest' : `latest-cpu${cpu}x`;
+}
+
+function writeReport(results: BenchResults, base: string): void {
   writeFileSync(join(OUT_DIR, `${base}.svg`), renderSvg(results) + '\n');
   writeFileSync(join(OUT_DIR, `${base}.md`), renderMarkdown(results, `${base}.svg`));
   console.log('');
@@ -629,7 +652,13 @@ async function main(): Promise<number> {
   console.log('');
   for (const c of checks(results))
     console.log(`${c.verdict.padEnd(4)} ${c.id.padEnd(5)} ${c.what}: ${c.measured} (target ${c.target})`);
-  console.log(`\nWrote bench/results/${base}.{json,md,svg} in ${results.durationS.toFixed(0)} s`);
+  console.log(`\nWrote bench/results/${base}.{json,md,svg} (run took ${results.durationS.toFixed(0)} s)`);
+}
+
+/** `--render`: the report again from the stored results, without measuring. */
+function renderOnly(cpu: number): number {
+  const base = baseName(cpu);
+  writeReport(JSON.parse(readFileSync(join(OUT_DIR, `${base}.json`), 'utf8')) as BenchResults, base);
   return 0;
 }
 
@@ -641,12 +670,11 @@ async function measureSearch(ctx: Ctx, lexicon: CompiledLexicon): Promise<BenchR
   const queries = searchQueries(lexicon);
   const nodeSearcher = createSearcher(JSON.parse(ctx.panelJson));
   const nodeTimes: number[] = [];
-  for (let r = 0; r < 3; r++)
-    for (const q of queries) {
-      const s = performance.now();
-      nodeSearcher.search(q);
-      nodeTimes.push(performance.now() - s);
-    }
+  for (const q of queries) {
+    const s = performance.now();
+    nodeSearcher.search(q);
+    nodeTimes.push(performance.now() - s);
+  }
   let where = 'side panel page';
   let res: { buildMs: number; times: number[]; hits: number };
   const { page } = await openPage(ctx);
@@ -654,7 +682,7 @@ async function measureSearch(ctx: Ctx, lexicon: CompiledLexicon): Promise<BenchR
     await page.goto(`chrome-extension://${ctx.browser.extensionId}/sidepanel.html`);
     await page.evaluate(ctx.bundle);
     res = await page.evaluate(
-      ([p, q]) => (globalThis as unknown as BenchGlobal).__chartlightBench.search(p!, JSON.parse(q!) as string[], 3),
+      ([p, q]) => (globalThis as unknown as BenchGlobal).__chartlightBench.search(p!, JSON.parse(q!) as string[], 2),
       [ctx.panelJson, JSON.stringify(queries)],
     );
   } catch {
@@ -662,7 +690,7 @@ async function measureSearch(ctx: Ctx, lexicon: CompiledLexicon): Promise<BenchR
     await page.goto(`http://${CONTROL_HOST}:${ctx.port}/chart-${ctx.opts.sizes[0]}.html`);
     await page.evaluate(ctx.bundle);
     res = await page.evaluate(
-      ([p, q]) => (globalThis as unknown as BenchGlobal).__chartlightBench.search(p!, JSON.parse(q!) as string[], 3),
+      ([p, q]) => (globalThis as unknown as BenchGlobal).__chartlightBench.search(p!, JSON.parse(q!) as string[], 2),
       [ctx.panelJson, JSON.stringify(queries)],
     );
   }

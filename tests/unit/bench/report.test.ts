@@ -30,7 +30,7 @@ function size(target: number, firstPassMs: number, floorMs: number, peerMs: numb
       marks: null,
     },
     longTasks: { count: 0, longestMs: 0 },
-    floor: { walkMs: floorMs / 2, matchMs: floorMs / 2, totalMs: floorMs, mentions: 100 },
+    floor: { walkMs: floorMs / 2, matchMs: floorMs / 2, totalMs: floorMs, mentions: 100, pairedRatio: NaN },
     replay: { extractMs: 1, analyzeMs: 2, rangesMs: 3, registerMs: 4, reregisterMs: 5, findings: 100 },
     peer:
       peerMs === null
@@ -50,7 +50,7 @@ function results(sizes: SizeResult[]): BenchResults {
     cpuSlowdown: 1,
     knowledgeDir: 'knowledge',
     lexicon: { forms: 10, concepts: 5, codes: 3, version: 'v', hash: 'h' },
-    lexiconLoad: { parseMs: 1, createMs: 2 },
+    lexiconLoad: { parseMs: 1, createMs: 2, warmMs: 1 },
     startup: { spanMs: 20, compileMs: 2 },
     lexiconHeapBytes: 1e6,
     search: {
@@ -69,6 +69,8 @@ function results(sizes: SizeResult[]): BenchResults {
     network: { external: 0, urls: [] },
     sizes,
     durationS: 100,
+    loadAverage: [1, 1],
+    cores: 2,
   };
 }
 
@@ -80,6 +82,12 @@ describe('bench report', () => {
       { target: 20_000, nodes: 20_050, firstPassOverFloor: 40 / 30, peerOverFirstPass: 50 },
     ]);
     expect(ratioLines(r)[0]).toContain('first pass ÷ floor =   2.00×');
+  });
+
+  it('prefers the paired (back-to-back) ratio to the ratio of medians when there is one', () => {
+    const s = size(20_000, 40, 30, 2000);
+    s.floor.pairedRatio = 1.5;
+    expect(ratios(results([s]))[0]!.firstPassOverFloor).toBe(1.5);
   });
 
   it('passes the floor and peer targets only when every size meets them', () => {
@@ -102,6 +110,14 @@ describe('bench report', () => {
     expect(checks(r).find((c) => c.id === 'P9')!.verdict).toBe('pass'); // 70 / 50 = 1.4×
     r.throughput[2]!.mbPerS = 30; // 70 / 30 > 2×
     expect(checks(r).find((c) => c.id === 'P9')!.verdict).toBe('fail');
+  });
+
+  it('fails P10 when the content script holds more than 15 MB on any page', () => {
+    const small = size(2000, 10, 5, 1000);
+    const big = size(150_000, 400, 300, 9000);
+    expect(checks(results([small, big])).find((c) => c.id === 'P10')!.verdict).toBe('pass');
+    big.heap = { extensionBytes: 31e6 };
+    expect(checks(results([small, big])).find((c) => c.id === 'P10')!.verdict).toBe('fail');
   });
 
   it('writes a markdown report naming every target and a chart with one bar per figure', () => {
