@@ -394,6 +394,8 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
       lastHighlightMs: med((r) => r.lastHighlightMs),
       paintAfterMs: med((r) => r.pass.paintAfter),
       highlights: runs[0]!.highlights,
+      gapsMs: med((r) => r.pass.gaps),
+      longestInside: runs.reduce((m, r) => (r.pass.longest > m.pass.longest ? r : m), runs[0]!).pass.longestInside,
       marks: runs[0]!.marks
         ? Object.fromEntries(Object.keys(runs[0]!.marks).map((k) => [k, median(runs.map((r) => r.marks?.[k] ?? NaN))]))
         : null,

@@ -19,6 +19,10 @@ export interface FirstPass {
   /** The rendering task right after the pass (highlights painted). */
   paintAfterMs: number;
   highlights: number;
+  /** Idle time between the extension's slices inside the span. */
+  gapsMs: number;
+  /** What the longest extension task was made of (ms per kind: script, gc, style, layout, paint). */
+  longestInside: Record<string, number>;
   /** The scanner's own measures (chartlight:walk / :match / :register), when it records them. */
   marks: Record<string, number> | null;
 }
@@ -418,6 +422,18 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
         'the time budget it ran over an evenly spaced sample of the terms and its script time is scaled up by terms ÷ sample ' +
         `(${sampled.map((s) => `${s.target / 1000}k: ${'skipped' in s.peer ? '' : `${s.peer.sampledTerms} of ${s.peer.terms}`}`).join(', ')}). ` +
         'Its marks and layout columns are those of the sample.',
+    );
+  }
+  L.push('');
+  L.push('What the longest extension task was made of, and the idle gaps between slices:');
+  L.push('');
+  for (const s of r.sizes) {
+    const parts = Object.entries(s.firstPass.longestInside ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ');
+    L.push(
+      `- ${s.target / 1000}k: ${fmt(s.firstPass.longestTaskMs)} ms (${parts || 'no detail'}); gaps ${fmt(s.firstPass.gapsMs)} ms over ${s.firstPass.tasks} tasks`,
     );
   }
   L.push('');

@@ -25,6 +25,8 @@ export interface Task {
   extension: boolean;
   /** Does style, layout or paint work (a rendering update). */
   rendering: boolean;
+  /** Milliseconds per kind of work inside the task (script, GC, style, layout, paint…). */
+  inside: Record<string, number>;
 }
 
 export interface UserTiming {
@@ -35,6 +37,19 @@ export interface UserTiming {
 }
 
 const RENDERING = new Set(['Paint', 'PrePaint', 'Layout', 'UpdateLayoutTree', 'Layerize']);
+
+/** Trace events that name a kind of main-thread work, for the breakdown of a long task. */
+const KINDS: Record<string, string> = {
+  EvaluateScript: 'script',
+  FunctionCall: 'script',
+  MinorGC: 'gc',
+  MajorGC: 'gc',
+  UpdateLayoutTree: 'style',
+  Layout: 'layout',
+  PrePaint: 'prepaint',
+  Paint: 'paint',
+  HitTest: 'hit-test',
+};
 
 /**
  * The renderer main thread of the page: the thread on which the page's own user-timing marks
@@ -66,6 +81,7 @@ export function tasksOf(events: TraceEvent[], thread: { pid: number; tid: number
       dur: e.dur! / 1000,
       extension: false,
       rendering: false,
+      inside: {},
     });
     inside.push([]);
   }
@@ -73,6 +89,8 @@ export function tasksOf(events: TraceEvent[], thread: { pid: number; tid: number
     for (const e of inside[i]!) {
       if (e.args?.data?.url?.startsWith(extensionOrigin)) t.extension = true;
       if (RENDERING.has(e.name)) t.rendering = true;
+      const kind = KINDS[e.name];
+      if (kind) t.inside[kind] = (t.inside[kind] ?? 0) + e.dur! / 1000;
     }
   });
   return tasks;
@@ -114,6 +132,10 @@ export interface PassSummary {
   /** Start and end on the trace clock. */
   start: number;
   end: number;
+  /** What the longest extension task was made of (ms per kind of work). */
+  longestInside: Record<string, number>;
+  /** Idle time between the extension's tasks inside the span (timer clamping, other work). */
+  gaps: number;
 }
 
 /**
@@ -129,6 +151,10 @@ export function summarisePass(tasks: Task[], from: number, doneAt: number): Pass
   const busy = ext.reduce((s, t) => s + t.dur, 0);
   const longest = ext.reduce((m, t) => Math.max(m, t.dur), 0);
   const paint = tasks.find((t) => t.rendering && !t.extension && t.start >= end);
+  const longestTask = ext.reduce((m, t) => (t.dur > m.dur ? t : m), ext[0]!);
+  const others = tasks
+    .filter((t) => !t.extension && t.start >= start && t.end <= end)
+    .reduce((sum, t) => sum + t.dur, 0);
   return {
     span: end - start,
     busy,
@@ -138,5 +164,7 @@ export function summarisePass(tasks: Task[], from: number, doneAt: number): Pass
     paintAfter: paint?.dur ?? 0,
     start,
     end,
+    longestInside: longestTask.inside,
+    gaps: Math.max(0, end - start - busy - others),
   };
 }

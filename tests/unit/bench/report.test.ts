@@ -27,6 +27,8 @@ function size(target: number, firstPassMs: number, floorMs: number, peerMs: numb
       lastHighlightMs: firstPassMs + 5,
       paintAfterMs: 3,
       highlights: 100,
+      gapsMs: 0,
+      longestInside: { script: longest },
       marks: null,
     },
     longTasks: { count: 0, longestMs: 0 },

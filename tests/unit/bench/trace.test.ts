@@ -54,6 +54,7 @@ describe('trace reading', () => {
 
   it('flags the tasks that run the extension and the rendering ones', () => {
     const tasks = tasksOf(events, T, EXT);
+    expect(tasks[3]!.inside).toEqual({ paint: 7 });
     expect(tasks.map((t) => [t.start, t.dur, t.extension, t.rendering])).toEqual([
       [1, 60, true, false],
       [70, 5, false, false],
@@ -73,6 +74,8 @@ describe('trace reading', () => {
     expect(s.tasks).toBe(2);
     expect(s.over50).toBe(1);
     expect(s.paintAfter).toBe(8);
+    expect(s.longestInside).toEqual({ script: 59 });
+    expect(s.gaps).toBeCloseTo(99 - 80 - 5, 6); // the page's own 5 ms task is not idle time
   });
 
   it('reports nothing when the extension never ran', () => {
