@@ -316,7 +316,8 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
   const path = `/chart-${target}.html`;
   ctx.server.pages.set(path, gen.html);
   const reps = target >= 150_000 ? Math.min(ctx.opts.reps, 2) : ctx.opts.reps;
-  const log = (s: string) => console.log(`  ${target / 1000}k: ${s}`);
+  const began = Date.now();
+  const log = (s: string) => console.log(`  ${target / 1000}k: ${s} [${((Date.now() - began) / 1000).toFixed(0)} s]`);
 
   // 1. The extension's first pass and the floor, alternating on fresh loads: on a shared machine
   // the load changes from minute to minute, so each ratio compares neighbours in time.
