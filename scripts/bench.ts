@@ -350,7 +350,7 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
     hits: hoverRaw.hits,
     tried: hoverRaw.tried,
   };
-  const upd = await updates(ctx, page, cdp, target >= 60_000 ? 2 : 3);
+  const upd = await updates(ctx, page, cdp, target >= 150_000 ? 1 : target >= 60_000 ? 2 : 3);
   log(`updates: ${upd?.busyMs.toFixed(1)} ms main thread per 100 nodes, latency ${upd?.latencyMs.toFixed(0)} ms`);
   await page.close();
 
