@@ -77,7 +77,10 @@ async function bundlePageWorld(): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-/** Queries a clinician types in the panel: titles, forms, codes, fragments and misspellings. */
+/**
+ * Queries as a clinician types them in the panel: a word or two of a title, a fragment, a code,
+ * a misspelling — short, since the panel searches as one types.
+ */
 function searchQueries(lexicon: CompiledLexicon): string[] {
   const titles = lexicon.concepts.filter((c) => !c.id.startsWith('icd10-')).map((c) => c.title);
   const typed = [
@@ -91,8 +94,14 @@ function searchQueries(lexicon: CompiledLexicon): string[] {
     'triptan',
     'nausea',
   ];
-  const fragments = titles.map((t) => t.slice(0, Math.max(3, Math.ceil(t.length / 2))));
-  return [...typed, ...titles, ...fragments].slice(0, 60);
+  const words = titles.map((t) =>
+    t
+      .split(/[\s,()]+/)
+      .slice(0, 2)
+      .join(' '),
+  );
+  const fragments = titles.map((t) => t.slice(0, 5));
+  return [...new Set([...typed, ...words, ...fragments])].filter((q) => q.trim().length >= 2).slice(0, 60);
 }
 
 class Tracer {
