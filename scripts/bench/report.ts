@@ -425,7 +425,9 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
     );
   }
   L.push('');
-  L.push('What the longest extension task was made of, and the idle gaps between slices:');
+  L.push(
+    'The longest extension task (median over runs) and what the longest one of all runs held (trace events by kind; nested events can overlap), with the idle gaps between slices:',
+  );
   L.push('');
   for (const s of r.sizes) {
     const parts = Object.entries(s.firstPass.longestInside ?? {})
@@ -433,7 +435,7 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(', ');
     L.push(
-      `- ${s.target / 1000}k: ${fmt(s.firstPass.longestTaskMs)} ms (${parts || 'no detail'}); gaps ${fmt(s.firstPass.gapsMs)} ms over ${s.firstPass.tasks} tasks`,
+      `- ${s.target / 1000}k: ${fmt(s.firstPass.longestTaskMs)} ms; longest of all runs held ${parts || 'no detail'}; gaps ${fmt(s.firstPass.gapsMs)} ms over ${s.firstPass.tasks} tasks`,
     );
   }
   L.push('');
