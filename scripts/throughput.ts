@@ -84,7 +84,24 @@ function corpus(sentences: string[], share: number): string {
   return parts.join('');
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'tre', 'vos', 'an', 'del', 'pu', 'rix', 'sen', 'tor', 'ul', 'bre', 'cha', 'fin', 'gol'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'tre',
+  'vos',
+  'an',
+  'del',
+  'pu',
+  'rix',
+  'sen',
+  'tor',
+  'ul',
+  'bre',
+  'cha',
+  'fin',
+  'gol',
+];
 /** Everyday chart words, so synthetic phrases share first words with the text and walk the trie. */
 const SHARED_FIRST = ['left', 'severe', 'daily', 'patient', 'with', 'no', 'the', 'pain', 'headache', 'migraine'];
 
@@ -200,7 +217,10 @@ interface PageApi {
  * The same measurements in Chromium. Time is the renderer main thread's CPU time, from the
  * DevTools protocol (Performance.getMetrics "ThreadTime"), around one call at a time.
  */
-async function measureChromium(lexicons: CompiledLexicon[], corpora: Corpus[]): Promise<{ version: string; rows: Row[] }> {
+async function measureChromium(
+  lexicons: CompiledLexicon[],
+  corpora: Corpus[],
+): Promise<{ version: string; rows: Row[] }> {
   const { build } = await import('esbuild');
   const { chromium } = await import('playwright-core');
   const bundle = await build({
@@ -227,16 +247,20 @@ async function measureChromium(lexicons: CompiledLexicon[], corpora: Corpus[]): 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-    await page.evaluate(
-      ([l, c]) => (globalThis as unknown as { chartlight: PageApi }).chartlight.setup(l, c),
-      [lexicons, corpora] as const,
-    );
+    await page.evaluate(([l, c]) => (globalThis as unknown as { chartlight: PageApi }).chartlight.setup(l, c), [
+      lexicons,
+      corpora,
+    ] as const);
     const threadTime = async () => {
       const { metrics } = await cdp.send('Performance.getMetrics');
       return metrics.find((m) => m.name === 'ThreadTime')!.value * 1000;
     };
     const call = (op: string, c: number, l: number) =>
-      page.evaluate(([o, ci, li]) => (globalThis as unknown as { chartlight: PageApi }).chartlight.run(o, ci, li), [op, c, l] as const);
+      page.evaluate(([o, ci, li]) => (globalThis as unknown as { chartlight: PageApi }).chartlight.run(o, ci, li), [
+        op,
+        c,
+        l,
+      ] as const);
     const measure = async (op: string, c: number, l: number, runs = RUNS) => {
       await call(op, c, l);
       let min = Infinity;

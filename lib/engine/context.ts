@@ -49,9 +49,23 @@ interface RuleRef {
   rule: ContextRule;
 }
 
+interface PatternRule {
+  re: RegExp;
+  /** The same pattern, sticky: does it match exactly here? */
+  sticky: RegExp;
+  rule: ContextRule;
+  /** Index of this pattern's group in `combined`. */
+  group: number;
+}
+
 export interface ContextEngine {
   trie: Trie<RuleRef>;
-  patterns: { re: RegExp; rule: ContextRule }[];
+  patterns: PatternRule[];
+  /**
+   * Every pattern as one alternation, each in its own group: one scan of a sentence instead of one
+   * per pattern (each scan has a fixed cost that dominates on short sentences). null without patterns.
+   */
+  combined: RegExp | null;
   sections: Trie<SectionRule>;
   /** Hashes of the last word of every section header: a colon after any other word heads nothing. */
   headerLastWords: Set<number>;
@@ -67,13 +81,38 @@ export function patternFlags(pattern: string): string {
   return 'g' + (/[A-Z]/.test(literal) ? 'i' : '') + (/\\[pPu]\{/.test(pattern) ? 'u' : '');
 }
 
+/** How many capturing groups a pattern has (a pattern that also matches "" reports them all). */
+function groupCount(pattern: string): number {
+  return new RegExp(`${pattern}|`).exec('')!.length - 1;
+}
+
 export function createContextEngine(rules: CompiledContextRules): ContextEngine {
   const trie = newTrie<RuleRef>();
-  const patterns: ContextEngine['patterns'] = [];
+  const patterns: PatternRule[] = [];
+  const sources: string[] = [];
+  let group = 1;
   for (const rule of rules.rules) {
-    if (rule.pattern) patterns.push({ re: new RegExp(rule.pattern, patternFlags(rule.pattern)), rule });
-    else trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
+    if (!rule.pattern) {
+      trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
+      continue;
+    }
+    const flags = patternFlags(rule.pattern);
+    patterns.push({
+      re: new RegExp(rule.pattern, flags),
+      sticky: new RegExp(rule.pattern, flags.replace('g', 'y')),
+      rule,
+      group,
+    });
+    // A back-reference would point at the wrong group once combined; such rules get no group.
+    if (/\\[1-9]|\\k</.test(rule.pattern)) {
+      patterns[patterns.length - 1]!.group = -1;
+      continue;
+    }
+    sources.push(`(${rule.pattern})`);
+    group += 1 + groupCount(rule.pattern);
   }
+  const combinedSource = sources.join('|');
+  const combined = sources.length > 0 ? new RegExp(combinedSource, patternFlags(combinedSource)) : null;
   const sections = newTrie<SectionRule>();
   const headerLastWords = new Set<number>();
   for (const s of rules.sections) {
@@ -82,7 +121,7 @@ export function createContextEngine(rules: CompiledContextRules): ContextEngine 
     const last = words[words.length - 1];
     if (last) headerLastWords.add(hashRange(last, 0, last.length));
   }
-  return { trie, patterns, sections, headerLastWords };
+  return { trie, patterns, combined, sections, headerLastWords };
 }
 
 /** A section header found in the text, and the context it gives to the tokens after it. */
@@ -407,45 +446,76 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
   const from = tokens.starts[s.firstToken]!;
   const slice = tokens.text.slice(from, tokens.ends[s.lastToken]!);
   const found: FoundCue[] = [];
-  for (const { re, rule } of engine.patterns) {
-    re.lastIndex = 0;
-    // exec, not matchAll: matchAll copies the regular expression on every call.
-    for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
+  const combined = engine.combined;
+  if (combined) {
+    combined.lastIndex = 0;
+    for (let m = combined.exec(slice); m !== null; m = combined.exec(slice)) {
+      const at = m.index;
+      // The alternation reports the first pattern that matches here; the others may match here too.
+      for (const p of engine.patterns) {
+        if (p.group < 0) continue;
+        const own = m[p.group];
+        if (own !== undefined) {
+          addPatternCue(found, tokens, s, p.rule, from + at, own);
+          continue;
+        }
+        p.sticky.lastIndex = at;
+        const other = p.sticky.exec(slice);
+        if (other) addPatternCue(found, tokens, s, p.rule, from + at, other[0]);
       }
-      // Leading or trailing blanks in a match belong to no token.
-      const lead = m[0].length - m[0].trimStart().length;
-      const trail = m[0].length - m[0].trimEnd().length;
-      if (lead + trail >= m[0].length) continue;
-      const a = tokenAt(tokens, from + m.index + lead);
-      const b = tokenAt(tokens, from + m.index + m[0].length - trail - 1);
-      if (a < s.firstToken || b > s.lastToken || b < a) continue;
-      found.push({ rule, firstToken: a, lastToken: b });
+      combined.lastIndex = at + 1;
+    }
+  }
+  for (const p of engine.patterns) {
+    if (p.group >= 0) continue;
+    p.re.lastIndex = 0;
+    for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
+      if (m[0].length === 0) p.re.lastIndex++;
+      else addPatternCue(found, tokens, s, p.rule, from + m.index, m[0]);
     }
   }
   if (found.length === 0) return cues;
-  const all = [...cues, ...found];
-  const rank = (c: FoundCue) => (c.rule.category === 'pseudo' ? 1e6 : 0) + (c.lastToken - c.firstToken);
-  const order = all.map((c, i) => ({ c, i })).sort((x, y) => rank(y.c) - rank(x.c) || x.i - y.i);
-  const kept: FoundCue[] = [];
-  for (const { c } of order) {
-    const clash = kept.some(
-      (k) =>
-        k.firstToken <= c.lastToken &&
-        c.firstToken <= k.lastToken &&
-        !(
-          k.firstToken === c.firstToken &&
-          k.lastToken === c.lastToken &&
-          k.rule.category !== 'pseudo' &&
-          c.rule.category !== 'pseudo'
-        ),
-    );
-    if (!clash) kept.push(c);
+  // Overlaps: a pseudo-trigger wins (that is what it is for), then the longer phrase; cues over the
+  // very same words all stay (one literal can carry several rules).
+  let kept = cues;
+  for (const f of found) {
+    let wins = true;
+    for (const k of kept) if (overlaps(k, f) && !sameSpan(k, f) && outranks(k, f)) wins = false;
+    if (!wins) continue;
+    kept = kept.filter((k) => !overlaps(k, f) || sameSpan(k, f));
+    kept.push(f);
   }
   kept.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
   return kept;
+}
+
+function overlaps(a: FoundCue, b: FoundCue): boolean {
+  return a.firstToken <= b.lastToken && b.firstToken <= a.lastToken;
+}
+
+function sameSpan(a: FoundCue, b: FoundCue): boolean {
+  return a.firstToken === b.firstToken && a.lastToken === b.lastToken;
+}
+
+/** Whether cue a beats cue b where they overlap: a pseudo-trigger first, then the longer; a tie keeps a. */
+function outranks(a: FoundCue, b: FoundCue): boolean {
+  const pa = a.rule.category === 'pseudo';
+  const pb = b.rule.category === 'pseudo';
+  if (pa !== pb) return pa;
+  return a.lastToken - a.firstToken >= b.lastToken - b.firstToken;
+}
+
+/** Adds a pattern's match at folded offset `at` as a cue over the tokens it covers. */
+function addPatternCue(found: FoundCue[], tokens: Tokens, s: Sentence, rule: ContextRule, at: number, match: string) {
+  if (match.length === 0) return;
+  // Leading or trailing blanks in a match belong to no token.
+  const lead = match.length - match.trimStart().length;
+  const trail = match.length - match.trimEnd().length;
+  if (lead + trail >= match.length) return;
+  const a = tokenAt(tokens, at + lead);
+  const b = tokenAt(tokens, at + match.length - trail - 1);
+  if (a < s.firstToken || b > s.lastToken || b < a) return;
+  found.push({ rule, firstToken: a, lastToken: b });
 }
 
 /** Words that may sit between a negation and a history cue that it absorbs ("denies any prior"). */
