@@ -427,66 +427,74 @@ function nearestMarkAfter(marks: SectionMark[], i: number): SectionMark | null {
 }
 
 /**
- * Every cue in sentence `s`. Literal rules match leftmost-longest; pattern rules fill in. Where
- * candidates overlap, a pseudo-trigger wins (that is what it is for), then the longer phrase.
+ * Every cue in sentence `s`: the longest literal rule starting at each word, and every pattern
+ * match. Where cues overlap, a pseudo-trigger removes the others (that is what it is for), and a
+ * cue inside a longer one is part of it ("no" in "no history of"); cues of one kind that merely
+ * overlap both stay ("is unclear" backward and "unclear whether" forward in "it is unclear
+ * whether ..."), of different kinds the first wins.
  */
 export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): FoundCue[] {
-  const cues: FoundCue[] = [];
+  const found: FoundCue[] = [];
   const to = s.lastToken + 1;
   if (engine.trie.size > 0) {
     for (let i = s.firstToken; i < to; i++) {
       if (!mayStart(engine.trie, tokens, i)) continue;
       const m = longestAt(engine.trie, tokens, i, to, null);
       if (!m) continue;
-      for (const v of m.values) cues.push({ rule: v.rule, firstToken: i, lastToken: m.lastToken });
-      i = m.lastToken;
+      for (const v of m.values) found.push({ rule: v.rule, firstToken: i, lastToken: m.lastToken });
     }
   }
-  if (engine.patterns.length === 0) return cues;
-  const from = tokens.starts[s.firstToken]!;
-  const slice = tokens.text.slice(from, tokens.ends[s.lastToken]!);
-  const found: FoundCue[] = [];
   const combined = engine.combined;
-  if (combined) {
-    combined.lastIndex = 0;
-    for (let m = combined.exec(slice); m !== null; m = combined.exec(slice)) {
-      const at = m.index;
-      // The alternation reports the first pattern that matches here; the others may match here too.
-      for (const p of engine.patterns) {
-        if (p.group < 0) continue;
-        const own = m[p.group];
-        if (own !== undefined) {
-          addPatternCue(found, tokens, s, p.rule, from + at, own);
-          continue;
+  if (engine.patterns.length > 0) {
+    const from = tokens.starts[s.firstToken]!;
+    const slice = tokens.text.slice(from, tokens.ends[s.lastToken]!);
+    if (combined) {
+      combined.lastIndex = 0;
+      for (let m = combined.exec(slice); m !== null; m = combined.exec(slice)) {
+        const at = m.index;
+        // The alternation reports the first pattern that matches here; the others may match here too.
+        for (const p of engine.patterns) {
+          if (p.group < 0) continue;
+          const own = m[p.group];
+          if (own !== undefined) {
+            addPatternCue(found, tokens, s, p.rule, from + at, own);
+            continue;
+          }
+          p.sticky.lastIndex = at;
+          const other = p.sticky.exec(slice);
+          if (other) addPatternCue(found, tokens, s, p.rule, from + at, other[0]);
         }
-        p.sticky.lastIndex = at;
-        const other = p.sticky.exec(slice);
-        if (other) addPatternCue(found, tokens, s, p.rule, from + at, other[0]);
+        combined.lastIndex = at + 1;
       }
-      combined.lastIndex = at + 1;
+    }
+    for (const p of engine.patterns) {
+      if (p.group >= 0) continue;
+      p.re.lastIndex = 0;
+      for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
+        if (m[0].length === 0) p.re.lastIndex++;
+        else addPatternCue(found, tokens, s, p.rule, from + m.index, m[0]);
+      }
     }
   }
-  for (const p of engine.patterns) {
-    if (p.group >= 0) continue;
-    p.re.lastIndex = 0;
-    for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
-      if (m[0].length === 0) p.re.lastIndex++;
-      else addPatternCue(found, tokens, s, p.rule, from + m.index, m[0]);
-    }
-  }
-  if (found.length === 0) return cues;
-  // Overlaps: a pseudo-trigger wins (that is what it is for), then the longer phrase; cues over the
-  // very same words all stay (one literal can carry several rules).
-  let kept = cues;
-  for (const f of found) {
-    let wins = true;
-    for (const k of kept) if (overlaps(k, f) && !sameSpan(k, f) && outranks(k, f)) wins = false;
-    if (!wins) continue;
-    kept = kept.filter((k) => !overlaps(k, f) || sameSpan(k, f));
-    kept.push(f);
-  }
+  if (found.length < 2) return found;
+  const kept = found.filter((c) => !found.some((d) => d !== c && hides(d, c)));
   kept.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
   return kept;
+}
+
+/**
+ * Whether cue d removes cue c: a pseudo-trigger over any of its words, a longer cue around it, or
+ * (cues of different kinds that share words) the one that starts first: "family history" keeps
+ * its words from "history significant for", "not report" from "report any".
+ */
+function hides(d: FoundCue, c: FoundCue): boolean {
+  if (!overlaps(d, c) || sameSpan(d, c)) return false;
+  const pd = d.rule.category === 'pseudo';
+  const pc = c.rule.category === 'pseudo';
+  if (pd !== pc) return pd;
+  if (d.firstToken <= c.firstToken && c.lastToken <= d.lastToken) return true;
+  if (c.firstToken <= d.firstToken && d.lastToken <= c.lastToken) return false;
+  return d.rule.category !== c.rule.category && d.firstToken < c.firstToken;
 }
 
 function overlaps(a: FoundCue, b: FoundCue): boolean {
@@ -495,14 +503,6 @@ function overlaps(a: FoundCue, b: FoundCue): boolean {
 
 function sameSpan(a: FoundCue, b: FoundCue): boolean {
   return a.firstToken === b.firstToken && a.lastToken === b.lastToken;
-}
-
-/** Whether cue a beats cue b where they overlap: a pseudo-trigger first, then the longer; a tie keeps a. */
-function outranks(a: FoundCue, b: FoundCue): boolean {
-  const pa = a.rule.category === 'pseudo';
-  const pb = b.rule.category === 'pseudo';
-  if (pa !== pb) return pa;
-  return a.lastToken - a.firstToken >= b.lastToken - b.firstToken;
 }
 
 /** Adds a pattern's match at folded offset `at` as a cue over the tokens it covers. */
@@ -545,8 +545,8 @@ export function pruneCues(
   const out: FoundCue[] = [];
   for (const c of cues) {
     if (insideMention(c.firstToken, c.lastToken)) continue;
-    if (c.rule.category === 'historical' && c.rule.direction !== 'backward') {
-      const neg = out.findLast((p) => p.rule.category === 'negated' && p.lastToken < c.firstToken);
+    if (c.rule.category === 'historical' && (c.rule.direction === 'forward' || c.rule.direction === 'both')) {
+      const neg = out.findLast((p) => p.rule.category === 'negated' && opens(p) && p.lastToken < c.firstToken);
       if (neg && onlyFillerBetween(tokens, neg.lastToken, c.firstToken)) continue;
     }
     out.push(c);
@@ -565,6 +565,26 @@ export interface Applied {
   section: SectionMark | null;
 }
 
+/**
+ * Whether cue c ends the scope of cues of kind `flag`: a terminator for every kind (category
+ * "terminate"), or one for this kind alone (category `flag`, direction "terminate"), the way
+ * medspaCy scopes its terminators: ", has" ends a negation ("no fever, has headache") but not a
+ * relative's ("father, 62, has migraines").
+ */
+function ends(c: FoundCue, flag: ContextFlag): boolean {
+  return c.rule.direction === 'terminate' && (c.rule.category === 'terminate' || c.rule.category === flag);
+}
+
+/** A cue that opens a scope (not a terminator, not a pseudo-trigger). */
+function opens(c: FoundCue): boolean {
+  return (
+    c.rule.direction !== 'terminate' &&
+    c.rule.direction !== 'pseudo' &&
+    c.rule.category !== 'terminate' &&
+    c.rule.category !== 'pseudo'
+  );
+}
+
 const LIST_WORDS = new Set(['or', 'and', 'nor', 'and/or']);
 
 /**
@@ -572,9 +592,16 @@ const LIST_WORDS = new Set(['or', 'and', 'nor', 'and/or']);
  * `to` reaches back to `from`): at most `scope` words between them, or any number of short list
  * items; never across a terminator.
  */
-function reaches(tokens: Tokens, cues: FoundCue[], from: number, to: number, scope: number): boolean {
+function reaches(
+  tokens: Tokens,
+  cues: FoundCue[],
+  from: number,
+  to: number,
+  scope: number,
+  flag: ContextFlag,
+): boolean {
   for (const c of cues) {
-    if (c.rule.category === 'terminate' && c.firstToken > from && c.lastToken < to) return false;
+    if (ends(c, flag) && c.firstToken > from && c.lastToken < to) return false;
   }
   let words = 0;
   let item = 0;
@@ -646,8 +673,7 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
   if (cue.rule.category === 'hypothetical') return false;
   const forward = cue.lastToken < first;
   for (const d of cues) {
-    const cat = d.rule.category;
-    if (cat === 'terminate' || cat === 'pseudo' || cat === cue.rule.category || d === cue) continue;
+    if (!opens(d) || d.rule.category === cue.rule.category || d === cue) continue;
     if (forward) {
       if (d.firstToken <= cue.lastToken || d.lastToken >= first) continue;
       if (d.rule.direction !== 'forward' && d.rule.direction !== 'both') continue;
@@ -674,8 +700,8 @@ function hasContentBetween(tokens: Tokens, from: number, to: number): boolean {
 export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: number, last: number): Applied[] {
   const applied = new Map<ContextFlag, Applied & { distance: number }>();
   for (const cue of cues) {
-    const cat = cue.rule.category;
-    if (cat === 'terminate' || cat === 'pseudo') continue;
+    if (!opens(cue)) continue;
+    const cat = cue.rule.category as ContextFlag;
     const dir = cue.rule.direction;
     const forward = dir === 'forward' || dir === 'both';
     const backward = dir === 'backward' || dir === 'both';
@@ -692,9 +718,9 @@ export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: 
     const scope = cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS;
     let distance = -1;
     if (cue.lastToken < first && forward) {
-      if (reaches(tokens, cues, cue.lastToken, first, scope)) distance = first - cue.lastToken;
+      if (reaches(tokens, cues, cue.lastToken, first, scope, cat)) distance = first - cue.lastToken;
     } else if (cue.firstToken > last && backward) {
-      if (reaches(tokens, cues, last, cue.firstToken, scope)) distance = cue.firstToken - last;
+      if (reaches(tokens, cues, last, cue.firstToken, scope, cat)) distance = cue.firstToken - last;
     }
     if (distance < 0 || interrupted(tokens, cues, cue, first, last)) continue;
     const prev = applied.get(cat);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifySpan, type Assertion, type ContextFlags } from '../../../lib/engine';
-import { findingFor, miniEngine } from './mini-engine';
+import { findingFor, findings, miniEngine } from './mini-engine';
 
 type Row = [sentence: string, phrase: string, assertion: Assertion];
 
@@ -127,6 +127,37 @@ describe('scope ends', () => {
 
   it('a condition covers its consequence', () => {
     expect(findingFor('If headache persists, consider ketamine.', 'ketamine').hypothetical).toBe(true);
+  });
+});
+
+describe('terminators for one kind of cue', () => {
+  it.each<[string, string, string]>([
+    ['No fever, has headache.', 'headache', 'affirmed'],
+    ['Possible migraine, has aura.', 'aura', 'affirmed'],
+    ['Father, 62, has migraines.', 'migraines', 'family'],
+    ['H/o migraine, currently no aura.', 'aura', 'negated'],
+    ['She is not currently taking ketamine.', 'ketamine', 'negated'],
+  ])('%j: %s is %s', (sentence, phrase, flags) => {
+    expect(on(findingFor(sentence, phrase))).toBe(flags);
+  });
+});
+
+describe('overlapping cues', () => {
+  it.each<[string, string, string]>([
+    ['It is unclear whether her headaches relate to fever.', 'fever', 'uncertain'],
+    ['The patient is negative for photophobia.', 'photophobia', 'negated'],
+    ['Family history significant for migraine.', 'migraine', 'family'],
+    ['She does not report any aura.', 'aura', 'negated'],
+    ['Not sure if aura.', 'aura', 'uncertain'],
+  ])('%j: %s is %s', (sentence, phrase, flags) => {
+    expect(on(findingFor(sentence, phrase))).toBe(flags);
+  });
+});
+
+describe('as-needed medication', () => {
+  it.each([['Ondansetron as needed for nausea.'], ['Sumatriptan prn migraine.']])('%j is hypothetical', (sentence) => {
+    const f = findings(sentence).at(-1)!;
+    expect(f.assertion).toBe('hypothetical');
   });
 });
 
