@@ -81,7 +81,7 @@ function gecko() {
   return {
     gecko: {
       id: GECKO_ID,
-      strict_min_version: '140.0',
+      strict_min_version: '142.0',
       // Firefox asks add-ons to declare what they collect; Chartlight collects nothing.
       data_collection_permissions: { required: ['none'] },
     },

@@ -1,0 +1,82 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileKnowledge, pluralVariants } from '../../../lib/knowledge/compile';
+import { readKnowledgeFiles } from '../../../scripts/load-knowledge';
+
+const MINI = join(import.meta.dirname, '..', '..', 'fixtures', 'knowledge-mini');
+
+function copyMini(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chartlight-kb-'));
+  cpSync(MINI, dir, { recursive: true });
+  return dir;
+}
+
+function editEntry(dir: string, id: string, edit: (e: Record<string, unknown>) => void) {
+  const file = join(dir, 'entries', `${id}.json`);
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  edit(json);
+  writeFileSync(file, JSON.stringify(json, null, 2));
+}
+
+describe('knowledge compile', () => {
+  it('compiles the mini knowledge base into a lexicon and panel data', () => {
+    const k = compileKnowledge(readKnowledgeFiles(MINI));
+    expect(k.lexicon.concepts.map((c) => c.id)).toContain('photophobia');
+    expect(k.lexicon.forms.map((f) => f.text)).toContain('migraines');
+    expect(k.panel.entries.find((e) => e.id === 'icd10-g43-909')?.related).toEqual(['migraine']);
+    expect(k.lexicon.hash).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  it.each([
+    ['unknown field', (e: Record<string, unknown>) => (e.colour = 'red'), /photophobia\.json: colour: unknown field/],
+    [
+      'long summary',
+      (e: Record<string, unknown>) => (e.summary = 'x'.repeat(140)),
+      /photophobia\.json: summary: must be under 140/,
+    ],
+    [
+      'bad citation',
+      (e: Record<string, unknown>) => (e.citations = ['nope-2020']),
+      /photophobia\.json: citations\[0\]: cites unknown source "nope-2020"/,
+    ],
+    [
+      'id not file name',
+      (e: Record<string, unknown>) => (e.id = 'light'),
+      /photophobia\.json: id: must equal the file name/,
+    ],
+    [
+      'bad related',
+      (e: Record<string, unknown>) => (e.related = ['missing']),
+      /photophobia\.json: related\[0\]: unknown entry "missing"/,
+    ],
+    [
+      'uncited fact',
+      (e: Record<string, unknown>) => (e.detail = [{ text: 'x', cite: [] }]),
+      /photophobia\.json: detail\[0\]\.cite/,
+    ],
+  ])('fails with the file and field named: %s', (_name, edit, message) => {
+    const dir = copyMini();
+    editEntry(dir, 'photophobia', edit);
+    expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(message);
+  });
+
+  it('rejects a surface form claimed by two entries', () => {
+    const dir = copyMini();
+    editEntry(dir, 'phonophobia', (e) => (e.surfaceForms = [{ text: 'Photophobia' }]));
+    expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(/is also a surface form of/);
+  });
+
+  it.each([
+    ['migraine', ['migraines']],
+    ['HA', ['HAs']],
+    ['fever', ['fevers']],
+    ['papilledema', ['papilledemas']],
+    ['sinus', ['sinuses']],
+    ['allodynia', ['allodynias']],
+    ['N/V', []],
+  ])('plural of %s', (form, expected) => {
+    expect(pluralVariants(form)).toEqual(expected);
+  });
+});
