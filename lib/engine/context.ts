@@ -44,6 +44,8 @@ const SENTENCE_REACH_TOKENS = 120;
 
 /** How many tokens a section header may have (the longest known is "family medical history"). */
 const HEADER_MAX_TOKENS = 6;
+/** How far into its line a header's colon may be. */
+const HEADER_MAX_CHARS = 48;
 
 interface RuleRef {
   rule: ContextRule;
@@ -289,7 +291,13 @@ export function indexSections(
       }
     } else {
       let next = t;
-      const h = headerAt(engine, tokens, t, u, true, isContent);
+      if (colon !== -1 && colon < lineStart) colon = text.indexOf(':', lineStart);
+      // A header is a few words at the line start, then a colon or the line's end.
+      const h =
+        mayStart(engine.sections, tokens, t) ||
+        (colon !== -1 && colon < lineEnd && colon - lineStart < HEADER_MAX_CHARS)
+          ? headerAt(engine, tokens, t, u, true, isContent)
+          : null;
       if (h) {
         marks.push(h);
         current = h.rule && h.rule.category !== null ? h.rule : null;
@@ -698,6 +706,7 @@ function hasContentBetween(tokens: Tokens, from: number, to: number): boolean {
  * cue that set each (the nearest, where several do).
  */
 export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: number, last: number): Applied[] {
+  if (cues.length === 0 && !s.section) return [];
   const applied = new Map<ContextFlag, Applied & { distance: number }>();
   for (const cue of cues) {
     if (!opens(cue)) continue;

@@ -300,10 +300,19 @@ export function longestAt<T>(
   for (;;) {
     if (node.values) {
       const plural = probe.viaStem;
-      if (accept === null) best = { values: node.values, firstToken: i, lastToken: j, plural };
-      else {
-        const ok = node.values.filter((v) => accept(v, i, j, plural));
-        if (ok.length > 0) best = { values: ok, firstToken: i, lastToken: j, plural };
+      let ok: T[] = node.values;
+      if (accept !== null) {
+        // Most candidates pass: copy the values only when some do not.
+        let all = true;
+        for (const v of node.values) if (!accept(v, i, j, plural)) all = false;
+        if (!all) ok = node.values.filter((v) => accept(v, i, j, plural));
+      }
+      if (ok.length > 0) {
+        if (best) {
+          best.values = ok;
+          best.lastToken = j;
+          best.plural = plural;
+        } else best = { values: ok, firstToken: i, lastToken: j, plural };
       }
     }
     if (probe.viaStem || !node.next || j + 1 >= to) break;
