@@ -8,6 +8,7 @@ import {
   indexSections,
   pruneCues,
   sentenceAround,
+  windowCell,
   type Applied,
   type ContextEngine,
   type FoundCue,
@@ -101,7 +102,7 @@ class TextContext {
     // this mention lies well inside it (its bounds were real boundaries, not the reach limit).
     const prev = this.lastSentence;
     const sentence =
-      prev && first >= prev.firstToken && last <= prev.lastToken && !prev.capped
+      prev && first >= prev.firstToken && last <= prev.lastToken && (!prev.capped || prev.cell === windowCell(first))
         ? prev
         : sentenceAround(this.tokens, this.marks, first, last);
     this.lastSentence = sentence;

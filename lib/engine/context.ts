@@ -36,11 +36,12 @@ export const DEFAULT_SCOPE_WORDS = 10;
 export const LIST_ITEM_WORDS = 4;
 
 /**
- * A sentence is looked for at most this many tokens either side of a finding: text without any
- * full stop or line break (a flattened table, a run-on note) must not make each finding cost a
- * scan of the whole page. Far beyond every cue's reach.
+ * A sentence is looked for at most this many tokens beyond its window's step (see
+ * sentenceAround): text without any full stop or line break (a flattened table, a run-on note)
+ * must not make each finding cost a scan of the whole page. Beyond every cue's reach.
  */
-const SENTENCE_REACH_TOKENS = 120;
+const SENTENCE_REACH_TOKENS = 100;
+const WINDOW_STEP = 100;
 
 /** How many tokens a section header may have (the longest known is "family medical history"). */
 const HEADER_MAX_TOKENS = 6;
@@ -53,8 +54,6 @@ interface RuleRef {
 
 interface PatternRule {
   re: RegExp;
-  /** The same pattern, sticky: does it match exactly here? */
-  sticky: RegExp;
   rule: ContextRule;
   /** Index of this pattern's group in `combined`. */
   group: number;
@@ -101,7 +100,6 @@ export function createContextEngine(rules: CompiledContextRules): ContextEngine 
     const flags = patternFlags(rule.pattern);
     patterns.push({
       re: new RegExp(rule.pattern, flags),
-      sticky: new RegExp(rule.pattern, flags.replace('g', 'y')),
       rule,
       group,
     });
@@ -147,12 +145,14 @@ export interface Sentence {
   lastToken: number;
   /** Cut short by SENTENCE_REACH_TOKENS rather than ended by a boundary. */
   capped?: boolean;
+  /** The grid step of the mention it was found for; a capped window serves that step only. */
+  cell?: number;
   /** The header whose section this sentence is in, if that section gives a context. */
   section: SectionMark | null;
 }
 
 /** Words that end in a full stop without ending a sentence. */
-const ABBREVIATIONS = new Set([
+const ABBREVIATIONS = wordSet([
   'vs',
   'dr',
   'mr',
@@ -185,10 +185,10 @@ const ABBREVIATIONS = new Set([
   'mcg',
 ]);
 
-const NUMBER_ABBREVIATIONS = new Set(['no', 'nos']);
+const NUMBER_ABBREVIATIONS = wordSet(['no', 'nos']);
 
 /** Answers that keep "Aura? No." one clause: the question mark there asks, the answer follows. */
-const SHORT_ANSWERS = new Set([
+const SHORT_ANSWERS = wordSet([
   'no',
   'none',
   'yes',
@@ -214,11 +214,19 @@ function newlineBetween(text: string, from: number, to: number): boolean {
   return false;
 }
 
-function wordIs(tokens: Tokens, i: number, words: Set<string>): boolean {
-  if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1) return false;
-  const len = tokens.ends[i]! - tokens.starts[i]!;
-  if (len > 8) return false;
-  return words.has(tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!));
+/** A small set of words, looked up by the token's hash first (no string made for a miss). */
+interface WordSet {
+  hashes: Set<number>;
+  words: Set<string>;
+}
+
+function wordSet(words: string[]): WordSet {
+  return { hashes: new Set(words.map((w) => hashRange(w, 0, w.length))), words: new Set(words) };
+}
+
+function wordIs(tokens: Tokens, i: number, set: WordSet): boolean {
+  if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1 || !set.hashes.has(tokens.hashes[i]!)) return false;
+  return set.words.has(tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!));
 }
 
 /**
@@ -391,19 +399,30 @@ export function sectionOf(marks: SectionMark[], i: number): SectionMark | null {
 }
 
 /** The sentence around tokens [first, last]. */
+/** The grid step of token i (see sentenceAround). */
+export function windowCell(i: number): number {
+  return Math.floor(i / WINDOW_STEP);
+}
+
 export function sentenceAround(tokens: Tokens, marks: SectionMark[], first: number, last: number): Sentence {
+  // Text without sentence ends (a flattened table, a run-on note) is read in windows fixed to a
+  // grid of WINDOW_STEP tokens, reaching SENTENCE_REACH_TOKENS past the step on either side: the
+  // mentions of one step share a window, and so its cues are found once.
+  const cell = Math.floor(first / WINDOW_STEP);
+  const floor = Math.max(0, cell * WINDOW_STEP - SENTENCE_REACH_TOKENS);
+  const limit = Math.min(tokens.count - 1, Math.max((cell + 1) * WINDOW_STEP + SENTENCE_REACH_TOKENS, last));
   let a = first;
-  const floor = Math.max(0, first - SENTENCE_REACH_TOKENS);
   const mark = nearestMarkBefore(marks, first);
   const headerEnd = mark ? mark.lastToken : -1;
   while (a > floor && a - 1 > headerEnd && !boundaryBefore(tokens, a)) a--;
-  let b = last;
-  const ceil = Math.min(tokens.count - 1, last + SENTENCE_REACH_TOKENS);
+  let b = Math.max(last, first);
   const nextMark = nearestMarkAfter(marks, last);
   const nextHeader = nextMark ? nextMark.firstToken : tokens.count;
-  while (b < ceil && b + 1 < nextHeader && !boundaryBefore(tokens, b + 1)) b++;
-  const capped = (a === floor && a > 0 && !boundaryBefore(tokens, a)) || (b === ceil && b < tokens.count - 1);
-  return { firstToken: a, lastToken: b, capped, section: sectionOf(marks, first) };
+  while (b < limit && b + 1 < nextHeader && !boundaryBefore(tokens, b + 1)) b++;
+  const capped =
+    (a === floor && a > 0 && a - 1 > headerEnd && !boundaryBefore(tokens, a)) ||
+    (b === limit && b < tokens.count - 1 && b + 1 < nextHeader && !boundaryBefore(tokens, b + 1));
+  return { firstToken: a, lastToken: b, capped, cell, section: sectionOf(marks, first) };
 }
 
 function nearestMarkBefore(marks: SectionMark[], i: number): SectionMark | null {
@@ -460,17 +479,14 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
       combined.lastIndex = 0;
       for (let m = combined.exec(slice); m !== null; m = combined.exec(slice)) {
         const at = m.index;
-        // The alternation reports the first pattern that matches here; the others may match here too.
+        // Where two patterns match at the same place, the first in rule order is taken (as a
+        // longer literal is taken over a shorter one): one cue per place.
         for (const p of engine.patterns) {
-          if (p.group < 0) continue;
-          const own = m[p.group];
+          const own = p.group < 0 ? undefined : m[p.group];
           if (own !== undefined) {
             addPatternCue(found, tokens, s, p.rule, from + at, own);
-            continue;
+            break;
           }
-          p.sticky.lastIndex = at;
-          const other = p.sticky.exec(slice);
-          if (other) addPatternCue(found, tokens, s, p.rule, from + at, other[0]);
         }
         combined.lastIndex = at + 1;
       }
@@ -485,9 +501,17 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
     }
   }
   if (found.length < 2) return found;
-  const kept = found.filter((c) => !found.some((d) => d !== c && hides(d, c)));
-  kept.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
-  return kept;
+  found.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
+  let longest = 0;
+  for (const c of found) longest = Math.max(longest, c.lastToken - c.firstToken);
+  // Only neighbours can overlap: look back as far as the longest cue, forward to the cue's end.
+  return found.filter((c, i) => {
+    for (let j = i - 1; j >= 0 && found[j]!.firstToken >= c.firstToken - longest; j--)
+      if (hides(found[j]!, c)) return false;
+    for (let j = i + 1; j < found.length && found[j]!.firstToken <= c.lastToken; j++)
+      if (hides(found[j]!, c)) return false;
+    return true;
+  });
 }
 
 /**
@@ -527,7 +551,7 @@ function addPatternCue(found: FoundCue[], tokens: Tokens, s: Sentence, rule: Con
 }
 
 /** Words that may sit between a negation and a history cue that it absorbs ("denies any prior"). */
-const NEGATED_HISTORY_FILLER = new Set([
+const NEGATED_HISTORY_FILLER = wordSet([
   'any',
   'a',
   'known',
@@ -593,7 +617,7 @@ function opens(c: FoundCue): boolean {
   );
 }
 
-const LIST_WORDS = new Set(['or', 'and', 'nor', 'and/or']);
+const LIST_WORDS = wordSet(['or', 'and', 'nor']);
 
 /**
  * Whether a cue ending before token `from` reaches token `to` (or, backward, a cue starting after
@@ -608,8 +632,10 @@ function reaches(
   scope: number,
   flag: ContextFlag,
 ): boolean {
+  // Only cues between the two ends matter; cues are sorted by position.
   for (const c of cues) {
-    if (ends(c, flag) && c.firstToken > from && c.lastToken < to) return false;
+    if (c.firstToken >= to) break;
+    if (c.firstToken > from && c.lastToken < to && ends(c, flag)) return false;
   }
   let words = 0;
   let item = 0;
@@ -637,7 +663,7 @@ function reaches(
 }
 
 /** Function words that let two cues chain: "no family history of", "mother with possible". */
-const CHAIN_FILLER = new Set([
+const CHAIN_FILLER = wordSet([
   'a',
   'an',
   'the',
@@ -680,7 +706,9 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
   // migrainosus" keeps status migrainosus hypothetical.
   if (cue.rule.category === 'hypothetical') return false;
   const forward = cue.lastToken < first;
+  const end = forward ? first : cue.firstToken;
   for (const d of cues) {
+    if (d.firstToken >= end) break; // cues are sorted by position
     if (!opens(d) || d.rule.category === cue.rule.category || d === cue) continue;
     if (forward) {
       if (d.firstToken <= cue.lastToken || d.lastToken >= first) continue;
@@ -701,45 +729,82 @@ function hasContentBetween(tokens: Tokens, from: number, to: number): boolean {
   return false;
 }
 
+type Nearest = Applied & { distance: number };
+
+function setNearest(best: Nearest[], flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null, d: number) {
+  for (let i = 0; i < best.length; i++) {
+    if (best[i]!.flag !== flag) continue;
+    if (d < best[i]!.distance) best[i] = { flag, cue, section, distance: d };
+    return;
+  }
+  best.push({ flag, cue, section, distance: d });
+}
+
+function hasNearer(best: Nearest[], flag: ContextFlag, d: number): boolean {
+  for (const b of best) if (b.flag === flag && b.distance <= d) return true;
+  return false;
+}
+
+/**
+ * How far a cue can reach at most, in tokens, lists included: a negation that has run over fifty
+ * words of list is not the author's any more, and the bound keeps each mention's cost fixed.
+ */
+const MAX_REACH_TOKENS = 100;
+
 /**
  * The context flags that apply to a mention spanning tokens [first, last] of sentence `s`, with the
- * cue that set each (the nearest, where several do).
+ * cue that set each: the nearest that reaches. Cues are tried nearest first on each side, and a
+ * kind already set by a nearer cue is not tried again.
  */
 export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: number, last: number): Applied[] {
   if (cues.length === 0 && !s.section) return [];
-  const applied = new Map<ContextFlag, Applied & { distance: number }>();
-  for (const cue of cues) {
+  const best: Nearest[] = [];
+  // Cues before the mention (or running into it), nearest first.
+  let k = cues.length - 1;
+  while (k >= 0 && cues[k]!.firstToken > last) k--;
+  for (let j = k; j >= 0; j--) {
+    const cue = cues[j]!;
+    if (first - cue.lastToken > MAX_REACH_TOKENS) break;
     if (!opens(cue)) continue;
     const cat = cue.rule.category as ContextFlag;
     const dir = cue.rule.direction;
     const forward = dir === 'forward' || dir === 'both';
-    const backward = dir === 'backward' || dir === 'both';
-    if (cue.firstToken <= last && first <= cue.lastToken) {
+    if (cue.lastToken >= first) {
       // A cue that runs into the mention ("no new" before "new weakness") still reaches it from
       // its side; one wholly inside the mention is part of its words.
       const before = cue.firstToken < first && forward;
-      const after = cue.lastToken > last && backward;
-      if (!before && !after) continue;
-      const prev = applied.get(cat);
-      if (!prev || prev.distance > 0) applied.set(cat, { flag: cat, cue, section: null, distance: 0 });
+      const after = cue.lastToken > last && (dir === 'backward' || dir === 'both');
+      if (before || after) setNearest(best, cat, cue, null, 0);
       continue;
     }
-    const scope = cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS;
-    let distance = -1;
-    if (cue.lastToken < first && forward) {
-      if (reaches(tokens, cues, cue.lastToken, first, scope, cat)) distance = first - cue.lastToken;
-    } else if (cue.firstToken > last && backward) {
-      if (reaches(tokens, cues, last, cue.firstToken, scope, cat)) distance = cue.firstToken - last;
-    }
-    if (distance < 0 || interrupted(tokens, cues, cue, first, last)) continue;
-    const prev = applied.get(cat);
-    // The nearest cue is the basis shown to the user.
-    if (!prev || distance < prev.distance) applied.set(cat, { flag: cat, cue, section: null, distance });
+    const distance = first - cue.lastToken;
+    if (!forward || hasNearer(best, cat, distance)) continue;
+    if (
+      reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
+      !interrupted(tokens, cues, cue, first, last)
+    )
+      setNearest(best, cat, cue, null, distance);
+  }
+  // Cues after the mention, nearest first.
+  for (let j = k + 1; j < cues.length; j++) {
+    const cue = cues[j]!;
+    if (cue.firstToken - last > MAX_REACH_TOKENS) break;
+    if (!opens(cue) || cue.firstToken <= last) continue;
+    const cat = cue.rule.category as ContextFlag;
+    const dir = cue.rule.direction;
+    if (dir !== 'backward' && dir !== 'both') continue;
+    const distance = cue.firstToken - last;
+    if (hasNearer(best, cat, distance)) continue;
+    if (
+      reaches(tokens, cues, last, cue.firstToken, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
+      !interrupted(tokens, cues, cue, first, last)
+    )
+      setNearest(best, cat, cue, null, distance);
   }
   // A header gives its context to everything after it in its section ("FHx: father w/ MwA").
   const sec = s.section;
-  if (sec?.rule?.category && !applied.has(sec.rule.category) && first > sec.lastToken) {
-    applied.set(sec.rule.category, { flag: sec.rule.category, cue: null, section: sec, distance: 0 });
+  if (sec?.rule?.category && !best.some((b) => b.flag === sec.rule!.category) && first > sec.lastToken) {
+    setNearest(best, sec.rule.category, null, sec, 0);
   }
-  return [...applied.values()].map(({ flag, cue, section }) => ({ flag, cue, section }));
+  return best.map(({ flag, cue, section }) => ({ flag, cue, section }));
 }

@@ -180,6 +180,21 @@ describe('lists', () => {
   });
 });
 
+describe('text without sentence ends', () => {
+  it('is read in windows that agree with each other: every item of a long run-on list is negated', () => {
+    const text = 'no aura, photophobia, '.repeat(400);
+    const all = findings(text);
+    expect(all).toHaveLength(800);
+    expect(all.filter((f) => f.assertion !== 'negated')).toEqual([]);
+    for (const f of all) expect(f.cues[0]?.text).toBe('no');
+  });
+
+  it('keeps a cue from reaching across a window it cannot see', () => {
+    const text = 'denies aura ' + 'x '.repeat(300) + 'photophobia';
+    expect(findingFor(text, 'photophobia').assertion).toBe('affirmed');
+  });
+});
+
 describe('sections', () => {
   it.each<[string, string, Assertion]>([
     ['Family History:\nMother: migraine\nSister - migraine with aura', 'migraine with aura', 'family'],
