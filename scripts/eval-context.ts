@@ -9,7 +9,7 @@
  *   npm run eval:context -- --build   rebuild tests/dev-set/context-dev.jsonl from context-dev.txt
  */
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { format } from 'prettier';
 import { classifySpan, createEngine, type ContextFlags } from '../lib/engine';
 import { ASSERTION_PRECEDENCE } from '../lib/engine/types';
@@ -179,7 +179,7 @@ async function main() {
   const all = evaluate(examples, classify);
   const supportOf = (c: Flag) => examples.filter((e) => e.expected[c]).length;
   const summary = {
-    knowledge: KNOWLEDGE_DIR,
+    knowledge: relative(ROOT, KNOWLEDGE_DIR) || '.',
     examples: examples.length,
     support: Object.fromEntries([
       ...FLAGS.map((c) => [c, supportOf(c)]),

@@ -8,6 +8,7 @@ import {
   indexSections,
   pruneCues,
   sentenceAround,
+  windowCell,
   type Applied,
   type ContextEngine,
   type FoundCue,
@@ -65,7 +66,9 @@ interface Classified {
  */
 class TextContext {
   private marks: SectionMark[] | null = null;
-  private cueCache = new Map<number, FoundCue[]>();
+  /** Cues of the sentence classified last: mentions come in text order, several to a sentence. */
+  private cuesOf: Sentence | null = null;
+  private cues: FoundCue[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -91,16 +94,26 @@ class TextContext {
     return false;
   };
 
+  private lastSentence: Sentence | null = null;
+
   classify(first: number, last: number): Classified {
     this.marks ??= indexSections(this.engine.context, this.tokens, this.overlapsMention);
-    const sentence = sentenceAround(this.tokens, this.marks, first, last);
-    const key = sentence.firstToken * 0x100000 + sentence.lastToken;
-    let cues = this.cueCache.get(key);
-    if (!cues) {
-      cues = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
-      this.cueCache.set(key, cues);
+    // Mentions come in text order, often several to a sentence: reuse the sentence found last when
+    // this mention lies well inside it (its bounds were real boundaries, not the reach limit).
+    const prev = this.lastSentence;
+    const sentence =
+      prev && first >= prev.firstToken && last <= prev.lastToken && (!prev.capped || prev.cell === windowCell(first))
+        ? prev
+        : sentenceAround(this.tokens, this.marks, first, last);
+    this.lastSentence = sentence;
+    const known = this.cuesOf;
+    if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
+      this.cues = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
+      this.cuesOf = sentence;
     }
+    const cues = this.cues;
     const flags = noFlags();
+    if (cues.length === 0 && !sentence.section) return { flags, cues: [], sentence };
     const basis: Cue[] = [];
     for (const a of applyCues(this.tokens, cues, sentence, first, last)) {
       flags[a.flag] = true;
@@ -126,13 +139,25 @@ class TextContext {
 }
 
 /** The diagnosis a code mention labels: the mention just before it on the same line, if any. */
-function labelledBy(engine: Engine, tokens: Tokens, mentions: readonly Mention[], code: Mention): Mention | null {
+function labelledBy(
+  engine: Engine,
+  tokens: Tokens,
+  mentions: readonly Mention[],
+  code: Mention,
+  /** Index in `mentions` of the first mention at or after the code. */
+  k: number,
+): Mention | null {
   let best: Mention | null = null;
-  for (const m of mentions) {
-    if (m.lastToken >= code.firstToken) break;
-    if (!m.code && engine.lexicon.concepts[m.concept]?.category === 'diagnosis') best = m;
+  // Mentions are in text order; only the few just before the code can be near enough.
+  for (let j = k - 1; j >= 0; j--) {
+    const m = mentions[j]!;
+    if (code.firstToken - m.lastToken - 1 > CODE_LABEL_GAP_TOKENS) break;
+    if (m.lastToken < code.firstToken && !m.code && engine.lexicon.concepts[m.concept]?.category === 'diagnosis') {
+      best = m;
+      break;
+    }
   }
-  if (!best || code.firstToken - best.lastToken - 1 > CODE_LABEL_GAP_TOKENS) return null;
+  if (!best) return null;
   const gapFrom = tokens.ends[best.lastToken]!;
   const gapTo = tokens.starts[code.firstToken]!;
   for (let k = gapFrom; k < gapTo; k++) {
@@ -147,14 +172,22 @@ export function analyze(engine: Engine, text: string): Finding[] {
   if (mentions.length === 0) return [];
   const ctx = new TextContext(engine, text, folded, tokens, mentions);
   const findings: Finding[] = [];
-  const byMention = new Map<Mention, Classified>();
-  for (const m of mentions) {
-    const label = m.code ? labelledBy(engine, tokens, mentions, m) : null;
-    const c = (label && byMention.get(label)) || ctx.classify(m.firstToken, m.lastToken);
-    byMention.set(m, c);
+  let previous: Classified | null = null;
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i]!;
+    const label = m.code ? labelledBy(engine, tokens, mentions, m, i) : null;
+    // A code labels the diagnosis just before it, classified in the previous step.
+    const c: Classified =
+      label && previous && mentions[i - 1] === label
+        ? previous
+        : label
+          ? ctx.classify(label.firstToken, label.lastToken)
+          : ctx.classify(m.firstToken, m.lastToken);
+    previous = c;
     const concept = engine.lexicon.concepts[m.concept]!;
     const sentenceStart = ctx.originalStart(c.sentence.firstToken);
     const sentenceEnd = ctx.originalEnd(c.sentence.lastToken);
+    const f = c.flags;
     findings.push({
       concept: concept.id,
       category: concept.category,
@@ -162,8 +195,12 @@ export function analyze(engine: Engine, text: string): Finding[] {
       text: text.slice(m.start, m.end),
       start: m.start,
       end: m.end,
-      assertion: assertionOf(c.flags),
-      ...c.flags,
+      assertion: assertionOf(f),
+      negated: f.negated,
+      uncertain: f.uncertain,
+      historical: f.historical,
+      hypothetical: f.hypothetical,
+      family: f.family,
       sentence: text.slice(sentenceStart, sentenceEnd),
       sentenceStart,
       cues: c.cues,
@@ -197,7 +234,8 @@ export function classifySpan(
   const others = mentions.filter((m) => m.lastToken < first || m.firstToken > last);
   const ctx = new TextContext(engine, text, folded, tokens, others);
   const code = mentions.find((m) => m.code && m.firstToken <= last && first <= m.lastToken);
-  const label = code ? labelledBy(engine, tokens, others, code) : null;
+  const after = code ? others.findIndex((m) => m.firstToken >= code.firstToken) : -1;
+  const label = code ? labelledBy(engine, tokens, others, code, after < 0 ? others.length : after) : null;
   const c = label ? ctx.classify(label.firstToken, label.lastToken) : ctx.classify(first, last);
   return { flags: c.flags, cues: c.cues };
 }

@@ -7,7 +7,17 @@
  * knowledge/context/*.json.
  */
 import { fold } from './normalize';
-import { longestAt, mayStart, newTrie, phraseTokens, tokenAt, trieInsert, type Tokens, type Trie } from './tokens';
+import {
+  hashRange,
+  longestAt,
+  mayStart,
+  newTrie,
+  phraseTokens,
+  tokenAt,
+  trieInsert,
+  type Tokens,
+  type Trie,
+} from './tokens';
 import type { CompiledContextRules, ContextFlag, ContextRule, SectionRule } from './types';
 
 /**
@@ -26,35 +36,92 @@ export const DEFAULT_SCOPE_WORDS = 10;
 export const LIST_ITEM_WORDS = 4;
 
 /**
- * A sentence is looked for at most this many tokens either side of a finding: text without any
- * full stop or line break (a flattened table, a run-on note) must not make each finding cost a
- * scan of the whole page. Far beyond every cue's reach.
+ * A sentence is looked for at most this many tokens beyond its window's step (see
+ * sentenceAround): text without any full stop or line break (a flattened table, a run-on note)
+ * must not make each finding cost a scan of the whole page. Beyond every cue's reach.
  */
-const SENTENCE_REACH_TOKENS = 120;
+const SENTENCE_REACH_TOKENS = 100;
+const WINDOW_STEP = 100;
 
 /** How many tokens a section header may have (the longest known is "family medical history"). */
 const HEADER_MAX_TOKENS = 6;
+/** How far into its line a header's colon may be. */
+const HEADER_MAX_CHARS = 48;
 
 interface RuleRef {
   rule: ContextRule;
 }
 
+interface PatternRule {
+  re: RegExp;
+  rule: ContextRule;
+  /** Index of this pattern's group in `combined`. */
+  group: number;
+}
+
 export interface ContextEngine {
   trie: Trie<RuleRef>;
-  patterns: { re: RegExp; rule: ContextRule }[];
+  patterns: PatternRule[];
+  /**
+   * Every pattern as one alternation, each in its own group: one scan of a sentence instead of one
+   * per pattern (each scan has a fixed cost that dominates on short sentences). null without patterns.
+   */
+  combined: RegExp | null;
   sections: Trie<SectionRule>;
+  /** Hashes of the last word of every section header: a colon after any other word heads nothing. */
+  headerLastWords: Set<number>;
+}
+
+/**
+ * Flags for a rule's pattern. Rules are case-insensitive, but the text they run on is folded to
+ * lower case already, so a pattern written in lower case needs no "i"; nor "u" unless it uses
+ * Unicode property escapes. Without them V8 runs these patterns several times faster.
+ */
+export function patternFlags(pattern: string): string {
+  const literal = pattern.replace(/\\./g, '');
+  return 'g' + (/[A-Z]/.test(literal) ? 'i' : '') + (/\\[pPu]\{/.test(pattern) ? 'u' : '');
+}
+
+/** How many capturing groups a pattern has (a pattern that also matches "" reports them all). */
+function groupCount(pattern: string): number {
+  return new RegExp(`${pattern}|`).exec('')!.length - 1;
 }
 
 export function createContextEngine(rules: CompiledContextRules): ContextEngine {
   const trie = newTrie<RuleRef>();
-  const patterns: ContextEngine['patterns'] = [];
+  const patterns: PatternRule[] = [];
+  const sources: string[] = [];
+  let group = 1;
   for (const rule of rules.rules) {
-    if (rule.pattern) patterns.push({ re: new RegExp(rule.pattern, 'giu'), rule });
-    else trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
+    if (!rule.pattern) {
+      trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
+      continue;
+    }
+    const flags = patternFlags(rule.pattern);
+    patterns.push({
+      re: new RegExp(rule.pattern, flags),
+      rule,
+      group,
+    });
+    // A back-reference would point at the wrong group once combined; such rules get no group.
+    if (/\\[1-9]|\\k</.test(rule.pattern)) {
+      patterns[patterns.length - 1]!.group = -1;
+      continue;
+    }
+    sources.push(`(${rule.pattern})`);
+    group += 1 + groupCount(rule.pattern);
   }
+  const combinedSource = sources.join('|');
+  const combined = sources.length > 0 ? new RegExp(combinedSource, patternFlags(combinedSource)) : null;
   const sections = newTrie<SectionRule>();
-  for (const s of rules.sections) trieInsert(sections, phraseTokens(fold(s.literal).text), s);
-  return { trie, patterns, sections };
+  const headerLastWords = new Set<number>();
+  for (const s of rules.sections) {
+    const words = phraseTokens(fold(s.literal).text);
+    trieInsert(sections, words, s);
+    const last = words[words.length - 1];
+    if (last) headerLastWords.add(hashRange(last, 0, last.length));
+  }
+  return { trie, patterns, combined, sections, headerLastWords };
 }
 
 /** A section header found in the text, and the context it gives to the tokens after it. */
@@ -76,12 +143,16 @@ export interface Sentence {
   /** Token range, inclusive. */
   firstToken: number;
   lastToken: number;
+  /** Cut short by SENTENCE_REACH_TOKENS rather than ended by a boundary. */
+  capped?: boolean;
+  /** The grid step of the mention it was found for; a capped window serves that step only. */
+  cell?: number;
   /** The header whose section this sentence is in, if that section gives a context. */
   section: SectionMark | null;
 }
 
 /** Words that end in a full stop without ending a sentence. */
-const ABBREVIATIONS = new Set([
+const ABBREVIATIONS = wordSet([
   'vs',
   'dr',
   'mr',
@@ -114,10 +185,10 @@ const ABBREVIATIONS = new Set([
   'mcg',
 ]);
 
-const NUMBER_ABBREVIATIONS = new Set(['no', 'nos']);
+const NUMBER_ABBREVIATIONS = wordSet(['no', 'nos']);
 
 /** Answers that keep "Aura? No." one clause: the question mark there asks, the answer follows. */
-const SHORT_ANSWERS = new Set([
+const SHORT_ANSWERS = wordSet([
   'no',
   'none',
   'yes',
@@ -143,11 +214,19 @@ function newlineBetween(text: string, from: number, to: number): boolean {
   return false;
 }
 
-function wordIs(tokens: Tokens, i: number, words: Set<string>): boolean {
-  if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1) return false;
-  const len = tokens.ends[i]! - tokens.starts[i]!;
-  if (len > 8) return false;
-  return words.has(tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!));
+/** A small set of words, looked up by the token's hash first (no string made for a miss). */
+interface WordSet {
+  hashes: Set<number>;
+  words: Set<string>;
+}
+
+function wordSet(words: string[]): WordSet {
+  return { hashes: new Set(words.map((w) => hashRange(w, 0, w.length))), words: new Set(words) };
+}
+
+function wordIs(tokens: Tokens, i: number, set: WordSet): boolean {
+  if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1 || !set.hashes.has(tokens.hashes[i]!)) return false;
+  return set.words.has(tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!));
 }
 
 /**
@@ -202,10 +281,16 @@ export function indexSections(
   while (t < count) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
-    // Tokens of this line: [t, u).
+    // Tokens of this line: [t, u), found by binary search (lines run to hundreds of tokens).
     while (t < count && starts[t]! < lineStart) t++;
-    let u = t;
-    while (u < count && starts[u]! < lineEnd) u++;
+    let lo = t;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < lineEnd) lo = mid + 1;
+      else hi = mid;
+    }
+    const u = lo;
     if (u === t) {
       // A blank line ends a section that has had content: notes rarely close their sections.
       if (current && contentSinceHeader) {
@@ -214,7 +299,13 @@ export function indexSections(
       }
     } else {
       let next = t;
-      const h = headerAt(engine, tokens, t, u, true, isContent);
+      if (colon !== -1 && colon < lineStart) colon = text.indexOf(':', lineStart);
+      // A header is a few words at the line start, then a colon or the line's end.
+      const h =
+        mayStart(engine.sections, tokens, t) ||
+        (colon !== -1 && colon < lineEnd && colon - lineStart < HEADER_MAX_CHARS)
+          ? headerAt(engine, tokens, t, u, true, isContent)
+          : null;
       if (h) {
         marks.push(h);
         current = h.rule && h.rule.category !== null ? h.rule : null;
@@ -227,6 +318,7 @@ export function indexSections(
       if (colon !== -1 && colon < from) colon = text.indexOf(':', from);
       for (; colon !== -1 && colon < lineEnd; colon = text.indexOf(':', colon + 1)) {
         const c = tokenAt(tokens, colon);
+        if (c < 1 || !engine.headerLastWords.has(tokens.hashes[c - 1]!)) continue;
         let mid: SectionMark | null = null;
         for (let k = Math.max(next, c - HEADER_MAX_TOKENS); k < c && !mid; k++) {
           if (k === next || boundaryBefore(tokens, k)) {
@@ -307,18 +399,30 @@ export function sectionOf(marks: SectionMark[], i: number): SectionMark | null {
 }
 
 /** The sentence around tokens [first, last]. */
+/** The grid step of token i (see sentenceAround). */
+export function windowCell(i: number): number {
+  return Math.floor(i / WINDOW_STEP);
+}
+
 export function sentenceAround(tokens: Tokens, marks: SectionMark[], first: number, last: number): Sentence {
+  // Text without sentence ends (a flattened table, a run-on note) is read in windows fixed to a
+  // grid of WINDOW_STEP tokens, reaching SENTENCE_REACH_TOKENS past the step on either side: the
+  // mentions of one step share a window, and so its cues are found once.
+  const cell = Math.floor(first / WINDOW_STEP);
+  const floor = Math.max(0, cell * WINDOW_STEP - SENTENCE_REACH_TOKENS);
+  const limit = Math.min(tokens.count - 1, Math.max((cell + 1) * WINDOW_STEP + SENTENCE_REACH_TOKENS, last));
   let a = first;
-  const floor = Math.max(0, first - SENTENCE_REACH_TOKENS);
   const mark = nearestMarkBefore(marks, first);
   const headerEnd = mark ? mark.lastToken : -1;
   while (a > floor && a - 1 > headerEnd && !boundaryBefore(tokens, a)) a--;
-  let b = last;
-  const ceil = Math.min(tokens.count - 1, last + SENTENCE_REACH_TOKENS);
+  let b = Math.max(last, first);
   const nextMark = nearestMarkAfter(marks, last);
   const nextHeader = nextMark ? nextMark.firstToken : tokens.count;
-  while (b < ceil && b + 1 < nextHeader && !boundaryBefore(tokens, b + 1)) b++;
-  return { firstToken: a, lastToken: b, section: sectionOf(marks, first) };
+  while (b < limit && b + 1 < nextHeader && !boundaryBefore(tokens, b + 1)) b++;
+  const capped =
+    (a === floor && a > 0 && a - 1 > headerEnd && !boundaryBefore(tokens, a)) ||
+    (b === limit && b < tokens.count - 1 && b + 1 < nextHeader && !boundaryBefore(tokens, b + 1));
+  return { firstToken: a, lastToken: b, capped, cell, section: sectionOf(marks, first) };
 }
 
 function nearestMarkBefore(marks: SectionMark[], i: number): SectionMark | null {
@@ -350,64 +454,104 @@ function nearestMarkAfter(marks: SectionMark[], i: number): SectionMark | null {
 }
 
 /**
- * Every cue in sentence `s`. Literal rules match leftmost-longest; pattern rules fill in. Where
- * candidates overlap, a pseudo-trigger wins (that is what it is for), then the longer phrase.
+ * Every cue in sentence `s`: the longest literal rule starting at each word, and every pattern
+ * match. Where cues overlap, a pseudo-trigger removes the others (that is what it is for), and a
+ * cue inside a longer one is part of it ("no" in "no history of"); cues of one kind that merely
+ * overlap both stay ("is unclear" backward and "unclear whether" forward in "it is unclear
+ * whether ..."), of different kinds the first wins.
  */
 export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): FoundCue[] {
-  const cues: FoundCue[] = [];
+  const found: FoundCue[] = [];
   const to = s.lastToken + 1;
   if (engine.trie.size > 0) {
     for (let i = s.firstToken; i < to; i++) {
       if (!mayStart(engine.trie, tokens, i)) continue;
       const m = longestAt(engine.trie, tokens, i, to, null);
       if (!m) continue;
-      for (const v of m.values) cues.push({ rule: v.rule, firstToken: i, lastToken: m.lastToken });
-      i = m.lastToken;
+      for (const v of m.values) found.push({ rule: v.rule, firstToken: i, lastToken: m.lastToken });
     }
   }
-  if (engine.patterns.length === 0) return cues;
-  const from = tokens.starts[s.firstToken]!;
-  const slice = tokens.text.slice(from, tokens.ends[s.lastToken]!);
-  const found: FoundCue[] = [];
-  for (const { re, rule } of engine.patterns) {
-    re.lastIndex = 0;
-    for (const m of slice.matchAll(re)) {
-      if (m[0].length === 0) continue;
-      // Leading or trailing blanks in a match belong to no token.
-      const lead = m[0].length - m[0].trimStart().length;
-      const trail = m[0].length - m[0].trimEnd().length;
-      if (lead + trail >= m[0].length) continue;
-      const a = tokenAt(tokens, from + m.index + lead);
-      const b = tokenAt(tokens, from + m.index + m[0].length - trail - 1);
-      if (a < s.firstToken || b > s.lastToken || b < a) continue;
-      found.push({ rule, firstToken: a, lastToken: b });
+  const combined = engine.combined;
+  if (engine.patterns.length > 0) {
+    const from = tokens.starts[s.firstToken]!;
+    const slice = tokens.text.slice(from, tokens.ends[s.lastToken]!);
+    if (combined) {
+      combined.lastIndex = 0;
+      for (let m = combined.exec(slice); m !== null; m = combined.exec(slice)) {
+        const at = m.index;
+        // Where two patterns match at the same place, the first in rule order is taken (as a
+        // longer literal is taken over a shorter one): one cue per place.
+        for (const p of engine.patterns) {
+          const own = p.group < 0 ? undefined : m[p.group];
+          if (own !== undefined) {
+            addPatternCue(found, tokens, s, p.rule, from + at, own);
+            break;
+          }
+        }
+        combined.lastIndex = at + 1;
+      }
+    }
+    for (const p of engine.patterns) {
+      if (p.group >= 0) continue;
+      p.re.lastIndex = 0;
+      for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
+        if (m[0].length === 0) p.re.lastIndex++;
+        else addPatternCue(found, tokens, s, p.rule, from + m.index, m[0]);
+      }
     }
   }
-  if (found.length === 0) return cues;
-  const all = [...cues, ...found];
-  const rank = (c: FoundCue) => (c.rule.category === 'pseudo' ? 1e6 : 0) + (c.lastToken - c.firstToken);
-  const order = all.map((c, i) => ({ c, i })).sort((x, y) => rank(y.c) - rank(x.c) || x.i - y.i);
-  const kept: FoundCue[] = [];
-  for (const { c } of order) {
-    const clash = kept.some(
-      (k) =>
-        k.firstToken <= c.lastToken &&
-        c.firstToken <= k.lastToken &&
-        !(
-          k.firstToken === c.firstToken &&
-          k.lastToken === c.lastToken &&
-          k.rule.category !== 'pseudo' &&
-          c.rule.category !== 'pseudo'
-        ),
-    );
-    if (!clash) kept.push(c);
-  }
-  kept.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
-  return kept;
+  if (found.length < 2) return found;
+  found.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
+  let longest = 0;
+  for (const c of found) longest = Math.max(longest, c.lastToken - c.firstToken);
+  // Only neighbours can overlap: look back as far as the longest cue, forward to the cue's end.
+  return found.filter((c, i) => {
+    for (let j = i - 1; j >= 0 && found[j]!.firstToken >= c.firstToken - longest; j--)
+      if (hides(found[j]!, c)) return false;
+    for (let j = i + 1; j < found.length && found[j]!.firstToken <= c.lastToken; j++)
+      if (hides(found[j]!, c)) return false;
+    return true;
+  });
+}
+
+/**
+ * Whether cue d removes cue c: a pseudo-trigger over any of its words, a longer cue around it, or
+ * (cues of different kinds that share words) the one that starts first: "family history" keeps
+ * its words from "history significant for", "not report" from "report any".
+ */
+function hides(d: FoundCue, c: FoundCue): boolean {
+  if (!overlaps(d, c) || sameSpan(d, c)) return false;
+  const pd = d.rule.category === 'pseudo';
+  const pc = c.rule.category === 'pseudo';
+  if (pd !== pc) return pd;
+  if (d.firstToken <= c.firstToken && c.lastToken <= d.lastToken) return true;
+  if (c.firstToken <= d.firstToken && d.lastToken <= c.lastToken) return false;
+  return d.rule.category !== c.rule.category && d.firstToken < c.firstToken;
+}
+
+function overlaps(a: FoundCue, b: FoundCue): boolean {
+  return a.firstToken <= b.lastToken && b.firstToken <= a.lastToken;
+}
+
+function sameSpan(a: FoundCue, b: FoundCue): boolean {
+  return a.firstToken === b.firstToken && a.lastToken === b.lastToken;
+}
+
+/** Adds a pattern's match at folded offset `at` as a cue over the tokens it covers. */
+function addPatternCue(found: FoundCue[], tokens: Tokens, s: Sentence, rule: ContextRule, at: number, match: string) {
+  if (match.length === 0) return;
+  // Leading or trailing blanks in a match belong to no token.
+  const lead = match.length - match.trimStart().length;
+  const trail = match.length - match.trimEnd().length;
+  if (lead + trail >= match.length) return;
+  const a = tokenAt(tokens, at + lead);
+  const b = tokenAt(tokens, at + match.length - trail - 1);
+  if (a < s.firstToken || b > s.lastToken || b < a) return;
+  found.push({ rule, firstToken: a, lastToken: b });
 }
 
 /** Words that may sit between a negation and a history cue that it absorbs ("denies any prior"). */
-const NEGATED_HISTORY_FILLER = new Set([
+const NEGATED_HISTORY_FILLER = wordSet([
   'any',
   'a',
   'known',
@@ -433,8 +577,8 @@ export function pruneCues(
   const out: FoundCue[] = [];
   for (const c of cues) {
     if (insideMention(c.firstToken, c.lastToken)) continue;
-    if (c.rule.category === 'historical' && c.rule.direction !== 'backward') {
-      const neg = out.findLast((p) => p.rule.category === 'negated' && p.lastToken < c.firstToken);
+    if (c.rule.category === 'historical' && (c.rule.direction === 'forward' || c.rule.direction === 'both')) {
+      const neg = out.findLast((p) => p.rule.category === 'negated' && opens(p) && p.lastToken < c.firstToken);
       if (neg && onlyFillerBetween(tokens, neg.lastToken, c.firstToken)) continue;
     }
     out.push(c);
@@ -453,16 +597,45 @@ export interface Applied {
   section: SectionMark | null;
 }
 
-const LIST_WORDS = new Set(['or', 'and', 'nor', 'and/or']);
+/**
+ * Whether cue c ends the scope of cues of kind `flag`: a terminator for every kind (category
+ * "terminate"), or one for this kind alone (category `flag`, direction "terminate"), the way
+ * medspaCy scopes its terminators: ", has" ends a negation ("no fever, has headache") but not a
+ * relative's ("father, 62, has migraines").
+ */
+function ends(c: FoundCue, flag: ContextFlag): boolean {
+  return c.rule.direction === 'terminate' && (c.rule.category === 'terminate' || c.rule.category === flag);
+}
+
+/** A cue that opens a scope (not a terminator, not a pseudo-trigger). */
+function opens(c: FoundCue): boolean {
+  return (
+    c.rule.direction !== 'terminate' &&
+    c.rule.direction !== 'pseudo' &&
+    c.rule.category !== 'terminate' &&
+    c.rule.category !== 'pseudo'
+  );
+}
+
+const LIST_WORDS = wordSet(['or', 'and', 'nor']);
 
 /**
  * Whether a cue ending before token `from` reaches token `to` (or, backward, a cue starting after
  * `to` reaches back to `from`): at most `scope` words between them, or any number of short list
  * items; never across a terminator.
  */
-function reaches(tokens: Tokens, cues: FoundCue[], from: number, to: number, scope: number): boolean {
+function reaches(
+  tokens: Tokens,
+  cues: FoundCue[],
+  from: number,
+  to: number,
+  scope: number,
+  flag: ContextFlag,
+): boolean {
+  // Only cues between the two ends matter; cues are sorted by position.
   for (const c of cues) {
-    if (c.rule.category === 'terminate' && c.firstToken > from && c.lastToken < to) return false;
+    if (c.firstToken >= to) break;
+    if (c.firstToken > from && c.lastToken < to && ends(c, flag)) return false;
   }
   let words = 0;
   let item = 0;
@@ -490,7 +663,7 @@ function reaches(tokens: Tokens, cues: FoundCue[], from: number, to: number, sco
 }
 
 /** Function words that let two cues chain: "no family history of", "mother with possible". */
-const CHAIN_FILLER = new Set([
+const CHAIN_FILLER = wordSet([
   'a',
   'an',
   'the',
@@ -533,9 +706,10 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
   // migrainosus" keeps status migrainosus hypothetical.
   if (cue.rule.category === 'hypothetical') return false;
   const forward = cue.lastToken < first;
+  const end = forward ? first : cue.firstToken;
   for (const d of cues) {
-    const cat = d.rule.category;
-    if (cat === 'terminate' || cat === 'pseudo' || cat === cue.rule.category || d === cue) continue;
+    if (d.firstToken >= end) break; // cues are sorted by position
+    if (!opens(d) || d.rule.category === cue.rule.category || d === cue) continue;
     if (forward) {
       if (d.firstToken <= cue.lastToken || d.lastToken >= first) continue;
       if (d.rule.direction !== 'forward' && d.rule.direction !== 'both') continue;
@@ -555,44 +729,82 @@ function hasContentBetween(tokens: Tokens, from: number, to: number): boolean {
   return false;
 }
 
+type Nearest = Applied & { distance: number };
+
+function setNearest(best: Nearest[], flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null, d: number) {
+  for (let i = 0; i < best.length; i++) {
+    if (best[i]!.flag !== flag) continue;
+    if (d < best[i]!.distance) best[i] = { flag, cue, section, distance: d };
+    return;
+  }
+  best.push({ flag, cue, section, distance: d });
+}
+
+function hasNearer(best: Nearest[], flag: ContextFlag, d: number): boolean {
+  for (const b of best) if (b.flag === flag && b.distance <= d) return true;
+  return false;
+}
+
+/**
+ * How far a cue can reach at most, in tokens, lists included: a negation that has run over fifty
+ * words of list is not the author's any more, and the bound keeps each mention's cost fixed.
+ */
+const MAX_REACH_TOKENS = 100;
+
 /**
  * The context flags that apply to a mention spanning tokens [first, last] of sentence `s`, with the
- * cue that set each (the nearest, where several do).
+ * cue that set each: the nearest that reaches. Cues are tried nearest first on each side, and a
+ * kind already set by a nearer cue is not tried again.
  */
 export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: number, last: number): Applied[] {
-  const applied = new Map<ContextFlag, Applied & { distance: number }>();
-  for (const cue of cues) {
-    const cat = cue.rule.category;
-    if (cat === 'terminate' || cat === 'pseudo') continue;
+  if (cues.length === 0 && !s.section) return [];
+  const best: Nearest[] = [];
+  // Cues before the mention (or running into it), nearest first.
+  let k = cues.length - 1;
+  while (k >= 0 && cues[k]!.firstToken > last) k--;
+  for (let j = k; j >= 0; j--) {
+    const cue = cues[j]!;
+    if (first - cue.lastToken > MAX_REACH_TOKENS) break;
+    if (!opens(cue)) continue;
+    const cat = cue.rule.category as ContextFlag;
     const dir = cue.rule.direction;
     const forward = dir === 'forward' || dir === 'both';
-    const backward = dir === 'backward' || dir === 'both';
-    if (cue.firstToken <= last && first <= cue.lastToken) {
+    if (cue.lastToken >= first) {
       // A cue that runs into the mention ("no new" before "new weakness") still reaches it from
       // its side; one wholly inside the mention is part of its words.
       const before = cue.firstToken < first && forward;
-      const after = cue.lastToken > last && backward;
-      if (!before && !after) continue;
-      const prev = applied.get(cat);
-      if (!prev || prev.distance > 0) applied.set(cat, { flag: cat, cue, section: null, distance: 0 });
+      const after = cue.lastToken > last && (dir === 'backward' || dir === 'both');
+      if (before || after) setNearest(best, cat, cue, null, 0);
       continue;
     }
-    const scope = cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS;
-    let distance = -1;
-    if (cue.lastToken < first && forward) {
-      if (reaches(tokens, cues, cue.lastToken, first, scope)) distance = first - cue.lastToken;
-    } else if (cue.firstToken > last && backward) {
-      if (reaches(tokens, cues, last, cue.firstToken, scope)) distance = cue.firstToken - last;
-    }
-    if (distance < 0 || interrupted(tokens, cues, cue, first, last)) continue;
-    const prev = applied.get(cat);
-    // The nearest cue is the basis shown to the user.
-    if (!prev || distance < prev.distance) applied.set(cat, { flag: cat, cue, section: null, distance });
+    const distance = first - cue.lastToken;
+    if (!forward || hasNearer(best, cat, distance)) continue;
+    if (
+      reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
+      !interrupted(tokens, cues, cue, first, last)
+    )
+      setNearest(best, cat, cue, null, distance);
+  }
+  // Cues after the mention, nearest first.
+  for (let j = k + 1; j < cues.length; j++) {
+    const cue = cues[j]!;
+    if (cue.firstToken - last > MAX_REACH_TOKENS) break;
+    if (!opens(cue) || cue.firstToken <= last) continue;
+    const cat = cue.rule.category as ContextFlag;
+    const dir = cue.rule.direction;
+    if (dir !== 'backward' && dir !== 'both') continue;
+    const distance = cue.firstToken - last;
+    if (hasNearer(best, cat, distance)) continue;
+    if (
+      reaches(tokens, cues, last, cue.firstToken, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
+      !interrupted(tokens, cues, cue, first, last)
+    )
+      setNearest(best, cat, cue, null, distance);
   }
   // A header gives its context to everything after it in its section ("FHx: father w/ MwA").
   const sec = s.section;
-  if (sec?.rule?.category && !applied.has(sec.rule.category) && first > sec.lastToken) {
-    applied.set(sec.rule.category, { flag: sec.rule.category, cue: null, section: sec, distance: 0 });
+  if (sec?.rule?.category && !best.some((b) => b.flag === sec.rule!.category) && first > sec.lastToken) {
+    setNearest(best, sec.rule.category, null, sec, 0);
   }
-  return [...applied.values()].map(({ flag, cue, section }) => ({ flag, cue, section }));
+  return best.map(({ flag, cue, section }) => ({ flag, cue, section }));
 }

@@ -48,6 +48,8 @@ const CODE_PATTERN =
 const NEGATIVE_QUALIFIERS =
   /(?:[ \t]*,?[ \t]*(?:not[ \t]+intractable|without[ \t]+(?:status[ \t]+migrainosus|aura|mention[ \t]+of[ \t]+intractable[ \t]+migraine|refractory[ \t]+migraine)|so[ \t]+stated|unspecified)(?![\p{L}\p{N}]))+/uy;
 
+const CODE_SYSTEM_BEFORE = /icd-?(?:9|10)-?$/;
+
 export function createMatcher(lexicon: CompiledLexicon): Matcher {
   const trie = newTrie<FormRef>();
   for (const form of lexicon.forms) {
@@ -89,6 +91,9 @@ export function findMentions(matcher: Matcher, text: string): MatchResult {
   const trie = matcher.trie;
   const accept = (ref: FormRef, first: number, last: number, plural: boolean): boolean => {
     if (ref.exact !== null) {
+      // "ICD-10-CM" names the code system; its "CM" is no chronic migraine.
+      if (CODE_SYSTEM_BEFORE.test(ft.slice(Math.max(0, tokens.starts[first]! - 8), tokens.starts[first]!)))
+        return false;
       const s = toOriginalStart(folded, tokens.starts[first]!, text.length);
       const e = toOriginalEnd(folded, tokens.ends[last]!);
       const written = stripSeparators(text.slice(s, e));

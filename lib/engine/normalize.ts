@@ -14,12 +14,17 @@ export interface Folded {
   /** The folded text. */
   text: string;
   /**
-   * starts[i] is the index in the original where the code point that produced folded character i
-   * begins; ends[i] is where it ends (after any combining marks folded away with it). Both null
-   * when folding changed no length (the common, ASCII-only case): the identity map.
+   * The map back to the original, kept sparse because page text is mostly ASCII and most other
+   * characters fold one to one: from folded index jumpAt[k] on, a folded character's original
+   * index is its own index plus jumpDelta[k], until the next jump. null: the identity map.
    */
-  starts: Int32Array | null;
-  ends: Int32Array | null;
+  jumpAt: Int32Array | null;
+  jumpDelta: Int32Array | null;
+  /**
+   * Original exclusive end of the folded characters whose source is not one UTF-16 unit: a
+   * surrogate pair (2 units), a letter with combining marks after it. Others end at start + 1.
+   */
+  endAt: Map<number, number> | null;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -65,37 +70,40 @@ function foldCodePoint(cp: number, ch: string): FoldedChar {
   return f;
 }
 
+const NON_ASCII_FROM = /[^\x00-\x7f]/g;
+
 export function fold(input: string): Folded {
   const firstNonAscii = input.search(NON_ASCII);
-  if (firstNonAscii === -1) return { text: input.toLowerCase(), starts: null, ends: null };
+  if (firstNonAscii === -1) return { text: input.toLowerCase(), jumpAt: null, jumpDelta: null, endAt: null };
   const n = input.length;
-  let cap = n + 16;
-  let starts = new Int32Array(cap);
-  let ends = new Int32Array(cap);
   const parts: string[] = [];
-  let o = 0;
-  const grow = (need: number) => {
-    if (o + need <= cap) return;
-    cap = Math.max(cap * 2, o + need);
-    const s = new Int32Array(cap);
-    s.set(starts);
-    starts = s;
-    const e = new Int32Array(cap);
-    e.set(ends);
-    ends = e;
+  const jumpAt: number[] = [];
+  const jumpDelta: number[] = [];
+  let endAt: Map<number, number> | null = null;
+  let o = 0; // folded length so far
+  let delta = 0; // original index minus folded index, for the next folded character
+  let prevEnd = -1; // original end of the last folded character
+  const place = (original: number, end: number) => {
+    if (original - o !== delta) {
+      delta = original - o;
+      jumpAt.push(o);
+      jumpDelta.push(delta);
+    }
+    if (end !== original + 1) (endAt ??= new Map()).set(o, end);
+    prevEnd = end;
+    o++;
   };
   let i = 0;
   while (i < n) {
     // ASCII runs are copied in one piece: page text is mostly ASCII even where it is not all ASCII.
-    let j = i;
-    while (j < n && input.charCodeAt(j) < 0x80) j++;
+    NON_ASCII_FROM.lastIndex = i;
+    const next = NON_ASCII_FROM.exec(input);
+    const j = next ? next.index : n;
     if (j > i) {
       parts.push(input.slice(i, j).toLowerCase());
-      grow(j - i);
-      for (let k = i; k < j; k++, o++) {
-        starts[o] = k;
-        ends[o] = k + 1;
-      }
+      place(i, i + 1);
+      o += j - i - 1;
+      prevEnd = j;
       i = j;
       if (i >= n) break;
     }
@@ -104,49 +112,59 @@ export function fold(input: string): Folded {
     const f = foldCodePoint(cp, width === 1 ? input[i]! : input.slice(i, i + 2));
     if (f.mark) {
       // The mark joins the folded character before it, so a finding never ends between them.
-      if (o > 0 && ends[o - 1] === i) ends[o - 1] = i + width;
+      if (o > 0 && prevEnd === i) {
+        (endAt ??= new Map()).set(o - 1, i + width);
+        prevEnd = i + width;
+      }
     } else if (f.text.length > 0) {
       parts.push(f.text);
-      grow(f.text.length);
       // Every folded unit maps to the whole source code point, so a range built from the map
       // never starts or ends inside a surrogate pair.
-      for (let k = 0; k < f.text.length; k++, o++) {
-        starts[o] = i;
-        ends[o] = i + width;
-      }
+      for (let k = 0; k < f.text.length; k++) place(i, i + width);
     }
     i += width;
   }
   const text = parts.join('');
-  if (text.length === n) {
-    let identity = true;
-    for (let k = 0; k < n && identity; k++) identity = starts[k] === k && ends[k] === k + 1;
-    if (identity) return { text, starts: null, ends: null };
+  if (jumpAt.length === 0 && endAt === null && text.length === n) {
+    return { text, jumpAt: null, jumpDelta: null, endAt: null };
   }
-  return { text, starts: starts.subarray(0, o), ends: ends.subarray(0, o) };
+  return { text, jumpAt: Int32Array.from(jumpAt), jumpDelta: Int32Array.from(jumpDelta), endAt };
 }
 
-/** Original index of the folded character at i (an inclusive start). */
+/** Original index of the folded character at i (an inclusive start); the original's length at the end. */
 export function toOriginalStart(f: Folded, i: number, originalLength: number): number {
-  if (!f.starts) return i;
-  return i < f.starts.length ? f.starts[i]! : originalLength;
+  if (i >= f.text.length) return f.jumpAt || f.endAt ? originalLength : i;
+  const at = f.jumpAt;
+  if (!at) return i;
+  let lo = 0;
+  let hi = at.length - 1;
+  let k = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid]! <= i) {
+      k = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return k < 0 ? i : i + f.jumpDelta![k]!;
 }
 
 /** Original index just after folded character i-1 (an exclusive end). */
 export function toOriginalEnd(f: Folded, i: number): number {
-  if (!f.ends) return i;
-  return i <= 0 ? 0 : f.ends[i - 1]!;
+  if (i <= 0) return 0;
+  if (!f.jumpAt && !f.endAt) return i;
+  const e = f.endAt?.get(i - 1);
+  return e ?? toOriginalStart(f, i - 1, Number.MAX_SAFE_INTEGER) + 1;
 }
 
 /** The folded index of the first folded character that comes from original index `original` or later. */
 export function toFolded(f: Folded, original: number): number {
-  const s = f.starts;
-  if (!s) return original;
+  if (!f.jumpAt && !f.endAt) return original;
   let lo = 0;
-  let hi = s.length;
+  let hi = f.text.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (s[mid]! < original) lo = mid + 1;
+    if (toOriginalStart(f, mid, Number.MAX_SAFE_INTEGER) < original) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -36,9 +36,15 @@ export function isWordCode(code: number): boolean {
   return k === 1;
 }
 
-function isSeparator(code: number): boolean {
-  // space, tab, newline, CR, form feed, vertical tab, hyphen
-  return code === 32 || code === 45 || (code >= 9 && code <= 13);
+/** ASCII classes: 1 word character, 2 separator (space, tab, line breaks, hyphen), 0 other. */
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) ASCII_CLASS[c] = 1;
+  else if (c === 32 || c === 45 || (c >= 9 && c <= 13)) ASCII_CLASS[c] = 2;
+}
+
+function classOf(code: number): number {
+  return code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -63,7 +69,8 @@ export function tokenize(text: string): Tokens {
   let i = 0;
   while (i < n) {
     const code = text.charCodeAt(i);
-    if (isSeparator(code)) {
+    const cls = classOf(code);
+    if (cls === 2) {
       i++;
       continue;
     }
@@ -84,11 +91,11 @@ export function tokenize(text: string): Tokens {
     }
     const s = i;
     let h = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
-    if (isWordCode(code)) {
+    if (cls === 1) {
       i++;
       while (i < n) {
         const c = text.charCodeAt(i);
-        if (!isWordCode(c)) break;
+        if (c < 128 ? ASCII_CLASS[c] !== 1 : !isWordCode(c)) break;
         h = Math.imul(h ^ c, FNV_PRIME);
         i++;
       }
@@ -177,8 +184,12 @@ export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T)
     }
     node = c;
   }
-  const b = filterBit(hashRange(words[0]!, 0, words[0]!.length));
-  trie.firstWords[b >> 5]! |= 1 << (b & 31);
+  // The first word and its regular plurals, so that the bit test alone rejects every other word.
+  const w0 = words[0]!;
+  for (const variant of [w0, w0 + 's', w0 + 'es', w0.endsWith('y') ? w0.slice(0, -1) + 'ies' : w0]) {
+    const b = filterBit(hashRange(variant, 0, variant.length));
+    trie.firstWords[b >> 5]! |= 1 << (b & 31);
+  }
   (node.values ??= []).push(value);
   trie.size++;
 }
@@ -257,6 +268,9 @@ export function gapBreaks(text: string, from: number, to: number): boolean {
   return false;
 }
 
+/** Scratch state of one lookup (lookups never nest), kept to spare an allocation per token. */
+const PROBE = { viaStem: false };
+
 export interface TrieMatch<T> {
   values: T[];
   firstToken: number;
@@ -277,7 +291,7 @@ export function longestAt<T>(
   accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
 ): TrieMatch<T> | null {
   const { text, starts, ends } = tokens;
-  const probe = { viaStem: false };
+  const probe = PROBE;
   const firstNode = step(trie.root, tokens, i, probe);
   if (!firstNode) return null;
   let node: TrieNode<T> = firstNode;
@@ -286,10 +300,19 @@ export function longestAt<T>(
   for (;;) {
     if (node.values) {
       const plural = probe.viaStem;
-      if (accept === null) best = { values: node.values, firstToken: i, lastToken: j, plural };
-      else {
-        const ok = node.values.filter((v) => accept(v, i, j, plural));
-        if (ok.length > 0) best = { values: ok, firstToken: i, lastToken: j, plural };
+      let ok: T[] = node.values;
+      if (accept !== null) {
+        // Most candidates pass: copy the values only when some do not.
+        let all = true;
+        for (const v of node.values) if (!accept(v, i, j, plural)) all = false;
+        if (!all) ok = node.values.filter((v) => accept(v, i, j, plural));
+      }
+      if (ok.length > 0) {
+        if (best) {
+          best.values = ok;
+          best.lastToken = j;
+          best.plural = plural;
+        } else best = { values: ok, firstToken: i, lastToken: j, plural };
       }
     }
     if (probe.viaStem || !node.next || j + 1 >= to) break;
@@ -305,10 +328,7 @@ export function longestAt<T>(
 /** Whether token i can start a phrase of the trie (a bit test; false positives possible). */
 export function mayStart<T>(trie: Trie<T>, tokens: Tokens, i: number): boolean {
   const b = filterBit(tokens.hashes[i]!);
-  if ((trie.firstWords[b >> 5]! & (1 << (b & 31))) !== 0) return true;
-  // A plural first word ("migraines") hashes differently from its singular: let words ending in
-  // "s" through to the full lookup.
-  return tokens.kinds[i] === 1 && tokens.text.charCodeAt(tokens.ends[i]! - 1) === 115;
+  return (trie.firstWords[b >> 5]! & (1 << (b & 31))) !== 0;
 }
 
 /**

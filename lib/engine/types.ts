@@ -50,7 +50,12 @@ export interface CompiledLexicon {
 
 export type ContextDirection = 'forward' | 'backward' | 'both' | 'terminate' | 'pseudo';
 
-/** A context (ConText) trigger as data; see knowledge/context/rules.json. */
+/**
+ * A context (ConText) trigger as data; see knowledge/context/rules.json. A rule with a context
+ * flag as category opens a scope in its direction; category "pseudo" blocks the triggers it
+ * overlaps; category "terminate" ends every scope, while a flag with direction "terminate" ends
+ * only that flag's scopes (", has" ends a negation, not a relative's).
+ */
 export interface ContextRule {
   literal: string;
   category: ContextFlag | 'terminate' | 'pseudo';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifySpan, type Assertion, type ContextFlags } from '../../../lib/engine';
-import { findingFor, miniEngine } from './mini-engine';
+import { findingFor, findings, miniEngine } from './mini-engine';
 
 type Row = [sentence: string, phrase: string, assertion: Assertion];
 
@@ -130,6 +130,37 @@ describe('scope ends', () => {
   });
 });
 
+describe('terminators for one kind of cue', () => {
+  it.each<[string, string, string]>([
+    ['No fever, has headache.', 'headache', 'affirmed'],
+    ['Possible migraine, has aura.', 'aura', 'affirmed'],
+    ['Father, 62, has migraines.', 'migraines', 'family'],
+    ['H/o migraine, currently no aura.', 'aura', 'negated'],
+    ['She is not currently taking ketamine.', 'ketamine', 'negated'],
+  ])('%j: %s is %s', (sentence, phrase, flags) => {
+    expect(on(findingFor(sentence, phrase))).toBe(flags);
+  });
+});
+
+describe('overlapping cues', () => {
+  it.each<[string, string, string]>([
+    ['It is unclear whether her headaches relate to fever.', 'fever', 'uncertain'],
+    ['The patient is negative for photophobia.', 'photophobia', 'negated'],
+    ['Family history significant for migraine.', 'migraine', 'family'],
+    ['She does not report any aura.', 'aura', 'negated'],
+    ['Not sure if aura.', 'aura', 'uncertain'],
+  ])('%j: %s is %s', (sentence, phrase, flags) => {
+    expect(on(findingFor(sentence, phrase))).toBe(flags);
+  });
+});
+
+describe('as-needed medication', () => {
+  it.each([['Ondansetron as needed for nausea.'], ['Sumatriptan prn migraine.']])('%j is hypothetical', (sentence) => {
+    const f = findings(sentence).at(-1)!;
+    expect(f.assertion).toBe('hypothetical');
+  });
+});
+
 describe('lists', () => {
   it.each([
     ['No photophobia, phonophobia or nausea.', ['photophobia', 'phonophobia', 'nausea']],
@@ -146,6 +177,21 @@ describe('lists', () => {
   it('a long clause without list commas is beyond a cue\u2019s reach', () => {
     const s = 'No fever at the start of the visit when she came in to the clinic this morning with a headache.';
     expect(findingFor(s, 'headache').negated).toBe(false);
+  });
+});
+
+describe('text without sentence ends', () => {
+  it('is read in windows that agree with each other: every item of a long run-on list is negated', () => {
+    const text = 'no aura, photophobia, '.repeat(400);
+    const all = findings(text);
+    expect(all).toHaveLength(800);
+    expect(all.filter((f) => f.assertion !== 'negated')).toEqual([]);
+    for (const f of all) expect(f.cues[0]?.text).toBe('no');
+  });
+
+  it('keeps a cue from reaching across a window it cannot see', () => {
+    const text = 'denies aura ' + 'x '.repeat(300) + 'photophobia';
+    expect(findingFor(text, 'photophobia').assertion).toBe('affirmed');
   });
 });
 

@@ -66,6 +66,10 @@ describe('context-dependent abbreviations (requires)', () => {
     expect(cm?.concept ?? null).toBe(concept);
   });
 
+  it('the CM of ICD-10-CM is the code system, not chronic migraine', () => {
+    expect(findings('ICD-10-CM codes for migraine').map((f) => f.concept)).toEqual(['migraine']);
+  });
+
   it('looks for the requirement on the same line only', () => {
     expect(findings('3 CM lesion\nmigraine').map((f) => f.concept)).toEqual(['migraine']);
   });
@@ -244,7 +248,7 @@ describe('matcher on a lexicon built here', () => {
     expect(findMentions(engine.matcher, 'lights sensitivity').mentions).toEqual([]);
   });
 
-  it('treats words whose hashes collide as different words', () => {
+  it('matches whole words only, not words that share letters with a form', () => {
     const engine = createEngine(lexicon([{ text: 'aura', concept: 0 }]));
     expect(findMentions(engine.matcher, 'aurb aur auras aura').mentions.map((m) => m.start)).toEqual([9, 15]);
   });

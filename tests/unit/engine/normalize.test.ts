@@ -27,7 +27,7 @@ describe('fold', () => {
 
   it('keeps no map for ASCII text (the identity)', () => {
     const f = fold('Denies aura.');
-    expect(f.starts).toBeNull();
+    expect(f.jumpAt).toBeNull();
     expect(toOriginalStart(f, 7, 12)).toBe(7);
     expect(toOriginalEnd(f, 11)).toBe(11);
   });
