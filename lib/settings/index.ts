@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './repair';
+export * from './packs';
+export * from './policy';
