@@ -1,7 +1,7 @@
 // @vitest-environment node
 /**
- * Trust checklist 2: the project's own ESLint configuration forbids eval, new Function, string
- * timers and HTML sinks in every layer. A small bad snippet is linted through the ESLint API with
+ * Trust checklist 2: the project's own ESLint configuration forbids eval, new Function and HTML
+ * sinks in every layer. A small bad snippet is linted through the ESLint API with
  * the real configuration; each sink must be reported, and a clean snippet must pass.
  */
 import { resolve } from 'node:path';
@@ -24,7 +24,6 @@ const BAD = [
   '  el.outerHTML = s;', // 5
   "  el.insertAdjacentHTML('beforeend', s);", // 6
   '  document.write(s);', // 7
-  "  setTimeout('alert(1)', 1);", // 8
   '  return f;',
   '}',
 ].join('\n');
@@ -40,7 +39,6 @@ describe('lint rules against code injection and HTML sinks', () => {
           'no-new-func:3',
           'no-restricted-properties:6',
           'no-restricted-properties:7',
-          'no-implied-eval:8',
         ]),
       );
       // innerHTML/outerHTML assignments are caught (by either rule).
