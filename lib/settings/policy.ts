@@ -10,6 +10,7 @@
 import type { HighlightCategory } from '../engine/types';
 import { parsePack, PackError, type InstalledPack, type KnownIds, type ProtocolPack } from './packs';
 import { isHighlightCategory, type Settings } from './schema';
+import { isSitePattern } from './scope';
 
 export interface ManagedPolicy {
   /** Match patterns scanned without asking (null: the policy says nothing about sites). */
@@ -25,11 +26,6 @@ export const EMPTY_POLICY: Readonly<ManagedPolicy> = Object.freeze({
   protocolPacks: [],
   notices: [],
 });
-
-/** The same shape of match pattern the build accepts (scripts/manifest.ts); never <all_urls>. */
-const MATCH_PATTERN = /^(\*|https?):\/\/(\*|\*\.[^/*]+|[^/*]+)(:\d+|:\*)?\/.*$/;
-export const isSitePattern = (v: unknown): v is string =>
-  typeof v === 'string' && v.length <= 500 && MATCH_PATTERN.test(v) && !/^(\*|https?):\/\/\*\//.test(v);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -119,25 +115,6 @@ export function effectiveSettings(user: Settings, userPacks: ProtocolPack[], pol
       .map((p) => ({ ...p, origin: 'user' as const })),
   ];
   return { disabledCategories: disabled, lockedCategories: [...locked], packs };
-}
-
-/**
- * The match patterns the background registers the content script for (contract 4): every origin
- * the extension holds, plus the policy's sites that the browser lets it reach. `canReach` is
- * permissions.contains for one pattern (a policy cannot grant host access by itself; the build's
- * host_permissions, a user grant or the browser's own policy must). Sorted, without duplicates.
- */
-export async function sitesToRegister(
-  grantedOrigins: string[],
-  policy: Pick<ManagedPolicy, 'allowedSites'>,
-  canReach: (pattern: string) => Promise<boolean>,
-): Promise<string[]> {
-  const out = new Set(grantedOrigins.filter((o) => /^(https?|\*):\/\//.test(o) && o !== '<all_urls>'));
-  for (const site of policy.allowedSites ?? []) {
-    if (out.has(site)) continue;
-    if (await canReach(site).catch(() => false)) out.add(site);
-  }
-  return [...out].sort();
 }
 
 /** Policy sites that still need a grant, for the options page's "Allow" button. */

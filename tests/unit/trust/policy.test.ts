@@ -75,11 +75,11 @@ describe('managed policy', () => {
   it('registers policy sites only where the browser grants access, and lists the rest for a grant', async () => {
     const policy = { allowedSites: ['https://ehr.example.org/*', 'https://other.example.org/*'] };
     const reach = (p: string) => Promise.resolve(p === 'https://ehr.example.org/*');
-    expect(await sitesToRegister(['http://127.0.0.1/*', '<all_urls>'], policy, reach)).toEqual([
+    expect(await sitesToRegister(['http://127.0.0.1/*', '<all_urls>'], policy.allowedSites, reach)).toEqual([
       'http://127.0.0.1/*',
       'https://ehr.example.org/*',
     ]);
     expect(await sitesNeedingGrant(policy, reach)).toEqual(['https://other.example.org/*']);
-    expect(await sitesToRegister([], { allowedSites: null }, reach)).toEqual([]);
+    expect(await sitesToRegister([], null, reach)).toEqual([]);
   });
 });
