@@ -209,7 +209,7 @@ describe('matcher against a naive reference', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 
   it('never starts or ends a finding inside a surrogate pair, and its text is the page’s own', () => {
     fc.assert(
@@ -223,7 +223,7 @@ describe('matcher against a naive reference', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 60_000);
 
   it('examples the reference and the engine agree on', () => {
     const show = (t: string) => referenceMentions(t).map((m) => t.slice(m.start, m.end));
@@ -313,5 +313,5 @@ describe('terms split across text nodes', () => {
       ),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 });

@@ -154,7 +154,7 @@ describe('background message fuzz', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 
   it('rejects oversized messages at the contract', () => {
     const many = Array(MAX_FINDINGS_PER_MESSAGE + 1).fill(finding);
@@ -181,7 +181,7 @@ describe('background message fuzz', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 60_000);
 
   it('a prototype-polluting message changes nothing', async () => {
     instrument();

@@ -113,5 +113,5 @@ describe('settings repair', () => {
       ),
       { numRuns: 2000 },
     );
-  });
+  }, 60_000);
 });
