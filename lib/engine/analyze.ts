@@ -1,9 +1,22 @@
 /**
  * text → findings: the one function the content script, the CLI and the tests all call.
  */
-import { applyCues, createContextEngine, findCues, splitSentences, type ContextEngine } from './context';
-import { createMatcher, findMentions, tokenAt, type Matcher } from './matcher';
-import { toOriginalEnd, toOriginalStart } from './normalize';
+import {
+  applyCues,
+  createContextEngine,
+  findCues,
+  indexSections,
+  pruneCues,
+  sentenceAround,
+  type Applied,
+  type ContextEngine,
+  type FoundCue,
+  type SectionMark,
+  type Sentence,
+} from './context';
+import { createMatcher, findMentions, type Matcher } from './matcher';
+import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
+import type { Tokens } from './tokens';
 import {
   ASSERTION_PRECEDENCE,
   type Assertion,
@@ -11,6 +24,7 @@ import {
   type ContextFlags,
   type Cue,
   type Finding,
+  type Mention,
 } from './types';
 
 export interface Engine {
@@ -28,41 +42,119 @@ export function assertionOf(flags: ContextFlags): Assertion {
   return 'affirmed';
 }
 
+function noFlags(): ContextFlags {
+  return { negated: false, uncertain: false, historical: false, hypothetical: false, family: false };
+}
+
+/**
+ * A code at most this many tokens after a diagnosis on the same line labels that diagnosis
+ * ("Chronic migraine without aura (ICD10:G43.709)", "Migraine - G43.909"): it takes the
+ * diagnosis' context rather than being classified on its own.
+ */
+const CODE_LABEL_GAP_TOKENS = 4;
+
+interface Classified {
+  flags: ContextFlags;
+  cues: Cue[];
+  sentence: Sentence;
+}
+
+/**
+ * Context classification over one text: the section index and each sentence's cues are computed
+ * once and shared by every mention in it.
+ */
+class TextContext {
+  private marks: SectionMark[] | null = null;
+  private cueCache = new Map<number, FoundCue[]>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly text: string,
+    private readonly folded: Folded,
+    private readonly tokens: Tokens,
+    /** Mentions whose words are not cues (sorted by token). */
+    private readonly mentions: readonly Mention[],
+  ) {}
+
+  /** Whether any mention overlaps tokens [first, last]. */
+  readonly overlapsMention = (first: number, last: number): boolean => {
+    const ms = this.mentions;
+    let lo = 0;
+    let hi = ms.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = ms[mid]!;
+      if (m.lastToken < first) lo = mid + 1;
+      else if (m.firstToken > last) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  };
+
+  classify(first: number, last: number): Classified {
+    this.marks ??= indexSections(this.engine.context, this.tokens, this.overlapsMention);
+    const sentence = sentenceAround(this.tokens, this.marks, first, last);
+    const key = sentence.firstToken * 0x100000 + sentence.lastToken;
+    let cues = this.cueCache.get(key);
+    if (!cues) {
+      cues = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
+      this.cueCache.set(key, cues);
+    }
+    const flags = noFlags();
+    const basis: Cue[] = [];
+    for (const a of applyCues(this.tokens, cues, sentence, first, last)) {
+      flags[a.flag] = true;
+      basis.push(this.cueOf(a));
+    }
+    return { flags, cues: basis, sentence };
+  }
+
+  private cueOf(a: Applied): Cue {
+    const range = a.cue ?? a.section!;
+    const start = this.originalStart(range.firstToken);
+    const end = this.originalEnd(range.lastToken);
+    return { flag: a.flag, text: this.text.slice(start, end), start, end, kind: a.cue ? 'phrase' : 'section' };
+  }
+
+  originalStart(token: number): number {
+    return toOriginalStart(this.folded, this.tokens.starts[token]!, this.text.length);
+  }
+
+  originalEnd(token: number): number {
+    return toOriginalEnd(this.folded, this.tokens.ends[token]!);
+  }
+}
+
+/** The diagnosis a code mention labels: the mention just before it on the same line, if any. */
+function labelledBy(engine: Engine, tokens: Tokens, mentions: readonly Mention[], code: Mention): Mention | null {
+  let best: Mention | null = null;
+  for (const m of mentions) {
+    if (m.lastToken >= code.firstToken) break;
+    if (!m.code && engine.lexicon.concepts[m.concept]?.category === 'diagnosis') best = m;
+  }
+  if (!best || code.firstToken - best.lastToken - 1 > CODE_LABEL_GAP_TOKENS) return null;
+  const gapFrom = tokens.ends[best.lastToken]!;
+  const gapTo = tokens.starts[code.firstToken]!;
+  for (let k = gapFrom; k < gapTo; k++) {
+    const c = tokens.text.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 46 /* . */ || c === 59 /* ; */) return null;
+  }
+  return best;
+}
+
 export function analyze(engine: Engine, text: string): Finding[] {
   const { mentions, folded, tokens } = findMentions(engine.matcher, text);
   if (mentions.length === 0) return [];
-  const ft = folded.text;
-  const sentences = splitSentences(engine.context, ft, tokens);
+  const ctx = new TextContext(engine, text, folded, tokens, mentions);
   const findings: Finding[] = [];
-  const tokenOf = (offset: number) => tokenAt(tokens, offset);
-  let si = 0;
-  let cuesFor = -1;
-  let cues: ReturnType<typeof findCues> = [];
+  const byMention = new Map<Mention, Classified>();
   for (const m of mentions) {
-    while (si < sentences.length - 1 && sentences[si]!.lastToken < m.firstToken) si++;
-    const s = sentences[si]!;
-    if (cuesFor !== si) {
-      cues = findCues(engine.context, ft, tokens, s, tokenOf);
-      cuesFor = si;
-    }
-    const flags: ContextFlags = {
-      negated: false,
-      uncertain: false,
-      historical: false,
-      hypothetical: false,
-      family: false,
-    };
-    const basis: Cue[] = [];
-    for (const a of applyCues(cues, s, m.firstToken, m.lastToken)) {
-      flags[a.flag] = true;
-      const range = a.cue ?? a.section!;
-      const start = toOriginalStart(folded, tokens.starts[range.firstToken]!);
-      const end = toOriginalEnd(folded, tokens.ends[range.lastToken]!, text.length);
-      basis.push({ flag: a.flag, text: text.slice(start, end), start, end, kind: a.cue ? 'phrase' : 'section' });
-    }
+    const label = m.code ? labelledBy(engine, tokens, mentions, m) : null;
+    const c = (label && byMention.get(label)) || ctx.classify(m.firstToken, m.lastToken);
+    byMention.set(m, c);
     const concept = engine.lexicon.concepts[m.concept]!;
-    const sentenceStart = toOriginalStart(folded, tokens.starts[s.firstToken]!);
-    const sentenceEnd = toOriginalEnd(folded, tokens.ends[s.lastToken]!, text.length);
+    const sentenceStart = ctx.originalStart(c.sentence.firstToken);
+    const sentenceEnd = ctx.originalEnd(c.sentence.lastToken);
     findings.push({
       concept: concept.id,
       category: concept.category,
@@ -70,11 +162,11 @@ export function analyze(engine: Engine, text: string): Finding[] {
       text: text.slice(m.start, m.end),
       start: m.start,
       end: m.end,
-      assertion: assertionOf(flags),
-      ...flags,
+      assertion: assertionOf(c.flags),
+      ...c.flags,
       sentence: text.slice(sentenceStart, sentenceEnd),
       sentenceStart,
-      cues: basis,
+      cues: c.cues,
     });
   }
   return findings;
@@ -82,7 +174,8 @@ export function analyze(engine: Engine, text: string): Finding[] {
 
 /**
  * Assertion of one given span (the CLI's --assertions mode): the span is treated as a mention, so
- * the classifier is judged on its own, apart from the lexicon.
+ * the classifier is judged on its own, apart from the lexicon. Other mentions the lexicon finds
+ * in the text still count (their words are not cues; a code takes its diagnosis' context).
  */
 export function classifySpan(
   engine: Engine,
@@ -90,42 +183,21 @@ export function classifySpan(
   start: number,
   end: number,
 ): { flags: ContextFlags; cues: Cue[] } {
-  const { folded, tokens } = findMentions(engine.matcher, text);
-  const flags: ContextFlags = {
-    negated: false,
-    uncertain: false,
-    historical: false,
-    hypothetical: false,
-    family: false,
-  };
-  const cuesOut: Cue[] = [];
-  if (tokens.count === 0) return { flags, cues: cuesOut };
-  const ft = folded.text;
-  const fStart = foldedIndex(folded.map, start);
-  const fEnd = Math.max(fStart, foldedIndex(folded.map, end) - 1);
-  const first = tokenAt(tokens, fStart);
-  const last = Math.max(first, tokenAt(tokens, fEnd));
-  const sentences = splitSentences(engine.context, ft, tokens);
-  const s = sentences.find((x) => x.firstToken <= first && first <= x.lastToken) ?? sentences[sentences.length - 1]!;
-  const cues = findCues(engine.context, ft, tokens, s, (o) => tokenAt(tokens, o));
-  for (const a of applyCues(cues, s, first, last)) {
-    flags[a.flag] = true;
-    const range = a.cue ?? a.section!;
-    const cs = toOriginalStart(folded, tokens.starts[range.firstToken]!);
-    const ce = toOriginalEnd(folded, tokens.ends[range.lastToken]!, text.length);
-    cuesOut.push({ flag: a.flag, text: text.slice(cs, ce), start: cs, end: ce, kind: a.cue ? 'phrase' : 'section' });
-  }
-  return { flags, cues: cuesOut };
-}
-
-function foldedIndex(map: Int32Array | null, original: number): number {
-  if (!map) return original;
-  let lo = 0;
-  let hi = map.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (map[mid]! < original) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  const { mentions, folded, tokens } = findMentions(engine.matcher, text);
+  if (tokens.count === 0) return { flags: noFlags(), cues: [] };
+  const fStart = toFolded(folded, Math.max(0, Math.min(start, text.length)));
+  const fEnd = Math.max(fStart + 1, toFolded(folded, Math.max(0, Math.min(end, text.length))));
+  // Tokens that overlap [fStart, fEnd); a span between tokens takes the next one.
+  let first = 0;
+  while (first < tokens.count - 1 && tokens.ends[first]! <= fStart) first++;
+  let last = first;
+  while (last + 1 < tokens.count && tokens.starts[last + 1]! < fEnd) last++;
+  // The span itself is the mention here: a larger lexicon match around it ("migraine without aura"
+  // around "aura") does not hide the cues inside it.
+  const others = mentions.filter((m) => m.lastToken < first || m.firstToken > last);
+  const ctx = new TextContext(engine, text, folded, tokens, others);
+  const code = mentions.find((m) => m.code && m.firstToken <= last && first <= m.lastToken);
+  const label = code ? labelledBy(engine, tokens, others, code) : null;
+  const c = label ? ctx.classify(label.firstToken, label.lastToken) : ctx.classify(first, last);
+  return { flags: c.flags, cues: c.cues };
 }

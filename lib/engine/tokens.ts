@@ -3,22 +3,37 @@
  * except a hyphen is a one-character token ("N/V" is n, /, v); whitespace and hyphens separate.
  * Treating hyphens as spaces lets "pins-and-needles" match "pins and needles", "L-sided" match
  * "L sided" — the way charts vary.
+ *
+ * The hot path allocates nothing per token: each token is two offsets and a 32-bit hash of its
+ * characters, and the tries below are keyed by that hash (the word itself is compared only on a
+ * hash hit). A page of several megabytes is then one pass of integer work.
  */
 export interface Tokens {
   count: number;
   starts: Int32Array;
   ends: Int32Array;
-  /** Folded token text, for the trie lookup. */
-  words: string[];
+  hashes: Int32Array;
+  /** 1 for a word (letters/digits), 0 for a punctuation token. */
+  kinds: Uint8Array;
+  /** The folded text the offsets index. */
+  text: string;
 }
 
-/** Letter or digit test for a folded code unit. Non-ASCII falls back to Unicode properties. */
+/** Word-character table for the Basic Multilingual Plane: 0 = not yet known, 1 = word, 2 = other. */
+const BMP_WORD = new Uint8Array(0x10000);
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Letter or digit test for a folded code unit. Non-ASCII falls back to Unicode properties. */
 export function isWordCode(code: number): boolean {
   if (code < 0x80) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
-  // Surrogates: treat astral characters as word characters only when they are letters or digits.
+  // Astral characters (emoji, rare scripts) are never word characters: a pair stays one token.
   if (code >= 0xd800 && code <= 0xdfff) return false;
-  return WORD_CHAR.test(String.fromCharCode(code));
+  let k = BMP_WORD[code]!;
+  if (k === 0) {
+    k = WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+    BMP_WORD[code] = k;
+  }
+  return k === 1;
 }
 
 function isSeparator(code: number): boolean {
@@ -26,14 +41,32 @@ function isSeparator(code: number): boolean {
   return code === 32 || code === 45 || (code >= 9 && code <= 13);
 }
 
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** Hash of text[s, e), the same function the tokeniser computes inline. */
+export function hashRange(text: string, s: number, e: number): number {
+  let h = FNV_OFFSET;
+  for (let k = s; k < e; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+  return h;
+}
+
 export function tokenize(text: string): Tokens {
-  // Upper bound on tokens is the text length; typed arrays avoid per-token objects on the hot path.
-  let cap = Math.max(16, text.length >> 2);
+  // Tokens never outnumber half the characters plus one, except runs of punctuation; grow if so.
+  let cap = Math.max(16, (text.length >> 2) + 16);
   let starts = new Int32Array(cap);
   let ends = new Int32Array(cap);
-  const words: string[] = [];
+  let hashes = new Int32Array(cap);
+  let kinds = new Uint8Array(cap);
   let count = 0;
-  const push = (s: number, e: number) => {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (isSeparator(code)) {
+      i++;
+      continue;
+    }
     if (count === cap) {
       cap *= 2;
       const ns = new Int32Array(cap);
@@ -42,60 +75,177 @@ export function tokenize(text: string): Tokens {
       const ne = new Int32Array(cap);
       ne.set(ends);
       ends = ne;
+      const nh = new Int32Array(cap);
+      nh.set(hashes);
+      hashes = nh;
+      const nk = new Uint8Array(cap);
+      nk.set(kinds);
+      kinds = nk;
     }
-    starts[count] = s;
-    ends[count] = e;
-    words.push(text.slice(s, e));
-    count++;
-  };
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const code = text.charCodeAt(i);
+    const s = i;
+    let h = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
     if (isWordCode(code)) {
-      const s = i;
       i++;
-      while (i < n && isWordCode(text.charCodeAt(i))) i++;
-      push(s, i);
-    } else if (isSeparator(code)) {
-      i++;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (!isWordCode(c)) break;
+        h = Math.imul(h ^ c, FNV_PRIME);
+        i++;
+      }
+      kinds[count] = 1;
     } else {
       // A surrogate pair is one token, never split.
-      const w = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
-      push(i, i + w);
-      i += w;
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
+        h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
+        i += 2;
+      } else i++;
+      kinds[count] = 0;
     }
+    starts[count] = s;
+    ends[count] = i;
+    hashes[count] = h;
+    count++;
   }
-  return { count, starts, ends, words };
+  return { count, starts, ends, hashes, kinds, text };
+}
+
+/** The folded text of token i (allocates: for cold paths only). */
+export function tokenText(tokens: Tokens, i: number): string {
+  return tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!);
 }
 
 /** Tokens of a phrase from the knowledge base, folded the same way as page text. */
 export function phraseTokens(foldedPhrase: string): string[] {
-  return tokenize(foldedPhrase).words;
+  const t = tokenize(foldedPhrase);
+  const out: string[] = [];
+  for (let i = 0; i < t.count; i++) out.push(tokenText(t, i));
+  return out;
 }
 
-/** A trie keyed by whole tokens: lookups cost one Map.get per token, whatever the lexicon size. */
+/**
+ * A trie keyed by whole tokens: a lookup costs one Map.get on an integer per token, whatever the
+ * lexicon size. `alt` chains siblings whose words share a hash.
+ */
 export interface TrieNode<T> {
-  next: Map<string, TrieNode<T>> | null;
+  word: string;
+  next: Map<number, TrieNode<T>> | null;
+  alt: TrieNode<T> | null;
   values: T[] | null;
 }
 
-export function newNode<T>(): TrieNode<T> {
-  return { next: null, values: null };
+export interface Trie<T> {
+  root: TrieNode<T>;
+  /**
+   * Bit set over the hashes of every first word: most page tokens start no phrase, and one bit test
+   * rejects them before any Map lookup.
+   */
+  firstWords: Int32Array;
+  size: number;
 }
 
-export function trieInsert<T>(root: TrieNode<T>, words: string[], value: T): void {
-  let node = root;
+const FILTER_BITS = 1 << 18;
+const FILTER_MASK = FILTER_BITS - 1;
+
+function filterBit(h: number): number {
+  return (h ^ (h >>> 15)) & FILTER_MASK;
+}
+
+export function newTrie<T>(): Trie<T> {
+  return { root: newNode(''), firstWords: new Int32Array(FILTER_BITS >> 5), size: 0 };
+}
+
+function newNode<T>(word: string): TrieNode<T> {
+  return { word, next: null, alt: null, values: null };
+}
+
+export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T): void {
+  if (words.length === 0) return;
+  let node = trie.root;
   for (const w of words) {
+    const h = hashRange(w, 0, w.length);
     node.next ??= new Map();
-    let child = node.next.get(w);
-    if (!child) {
-      child = newNode<T>();
-      node.next.set(w, child);
+    let child = node.next.get(h);
+    let c: TrieNode<T> | null | undefined = child;
+    while (c && c.word !== w) c = c.alt;
+    if (!c) {
+      c = newNode<T>(w);
+      if (child) {
+        c.alt = child.alt;
+        child.alt = c;
+      } else node.next.set(h, c);
+      child = c;
     }
-    node = child;
+    node = c;
   }
+  const b = filterBit(hashRange(words[0]!, 0, words[0]!.length));
+  trie.firstWords[b >> 5]! |= 1 << (b & 31);
   (node.values ??= []).push(value);
+  trie.size++;
+}
+
+function sameWord(text: string, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if (text.charCodeAt(s + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The child of `node` for text[s, e) with hash h, or null. */
+function child<T>(node: TrieNode<T>, text: string, s: number, e: number, h: number): TrieNode<T> | null {
+  let c = node.next?.get(h) ?? null;
+  while (c && !sameWord(text, s, e, c.word)) c = c.alt;
+  return c;
+}
+
+/**
+ * Length of a regular plural ending on the word text[s, e): "migraines" → 1, "rashes" → 2,
+ * "allodynias" → 1, "sensitivities" → 3 (→ "sensitivity"). 0 when the word does not look plural.
+ * Only tried where the word as written is not in the trie, so a lexicon that lists its own
+ * plurals never pays for this.
+ */
+function pluralSuffix(text: string, s: number, e: number): number {
+  const len = e - s;
+  if (len < 3 || text.charCodeAt(e - 1) !== 115 /* s */) return 0;
+  const prev = text.charCodeAt(e - 2);
+  if (prev === 115 || prev === 117 || prev === 105 /* -ss, -us, -is: "loss", "status", "diagnosis" */) return 0;
+  if (prev === 101 /* e */ && len >= 4) {
+    const p3 = text.charCodeAt(e - 3);
+    if (p3 === 105 /* i */ && len >= 5) return 3;
+    if (p3 === 115 || p3 === 120 || p3 === 122) return 2;
+    if (p3 === 104 /* h */) {
+      const p4 = text.charCodeAt(e - 4);
+      if (p4 === 99 || p4 === 115) return 2;
+    }
+  }
+  return 1;
+}
+
+/** The child of `node` whose word is text[s, e) followed by "y" ("allergies" → "allergy"). */
+function childPlusY<T>(node: TrieNode<T>, text: string, s: number, e: number): TrieNode<T> | null {
+  let c = node.next?.get(Math.imul(hashRange(text, s, e) ^ 121, FNV_PRIME)) ?? null;
+  while (c && !(c.word.length === e - s + 1 && c.word.endsWith('y') && sameWord(text, s, e, c.word.slice(0, -1))))
+    c = c.alt;
+  return c;
+}
+
+/** Looks up token i under `node`, falling back to its singular; `out.viaStem` reports which matched. */
+function step<T>(node: TrieNode<T>, tokens: Tokens, i: number, out: { viaStem: boolean }): TrieNode<T> | null {
+  const { text, starts, ends, hashes } = tokens;
+  const s = starts[i]!;
+  const e = ends[i]!;
+  const exact = child(node, text, s, e, hashes[i]!);
+  out.viaStem = false;
+  if (exact || tokens.kinds[i] === 0) return exact;
+  const cut = pluralSuffix(text, s, e);
+  if (cut === 0) return null;
+  let stemNode: TrieNode<T> | null = null;
+  if (cut === 3) stemNode = childPlusY(node, text, s, e - 3);
+  else if (cut === 2) stemNode = child(node, text, s, e - 2, hashRange(text, s, e - 2));
+  // "-es" and "-ies" words whose singular ends in "e" ("headaches", "movies").
+  if (!stemNode?.values) stemNode = child(node, text, s, e - 1, hashRange(text, s, e - 1));
+  // A plural ends a phrase: "migraines" is "migraine" + "s", and nothing follows it in the phrase.
+  if (!stemNode?.values) return null;
+  out.viaStem = true;
+  return stemNode;
 }
 
 /** True when the text between two tokens crosses a line or block break (phrases never do). */
@@ -108,52 +258,91 @@ export function gapBreaks(text: string, from: number, to: number): boolean {
 }
 
 export interface TrieMatch<T> {
-  value: T;
+  values: T[];
   firstToken: number;
   lastToken: number;
+  /** The last token matched through its singular ("auras" for "aura"). */
+  plural: boolean;
 }
 
 /**
- * Leftmost-longest matching of the trie over the tokens; `accept` can veto a candidate (case rules,
- * context requirements). Matches never overlap.
+ * The longest phrase of the trie that starts at token i and ends at or before token to-1, whose
+ * values `accept` lets through (case rules, context requirements); null if none.
+ */
+export function longestAt<T>(
+  trie: Trie<T>,
+  tokens: Tokens,
+  i: number,
+  to: number,
+  accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
+): TrieMatch<T> | null {
+  const { text, starts, ends } = tokens;
+  const probe = { viaStem: false };
+  const firstNode = step(trie.root, tokens, i, probe);
+  if (!firstNode) return null;
+  let node: TrieNode<T> = firstNode;
+  let best: TrieMatch<T> | null = null;
+  let j = i;
+  for (;;) {
+    if (node.values) {
+      const plural = probe.viaStem;
+      if (accept === null) best = { values: node.values, firstToken: i, lastToken: j, plural };
+      else {
+        const ok = node.values.filter((v) => accept(v, i, j, plural));
+        if (ok.length > 0) best = { values: ok, firstToken: i, lastToken: j, plural };
+      }
+    }
+    if (probe.viaStem || !node.next || j + 1 >= to) break;
+    if (gapBreaks(text, ends[j]!, starts[j + 1]!)) break;
+    const next: TrieNode<T> | null = step(node, tokens, j + 1, probe);
+    if (!next) break;
+    node = next;
+    j++;
+  }
+  return best;
+}
+
+/** Whether token i can start a phrase of the trie (a bit test; false positives possible). */
+export function mayStart<T>(trie: Trie<T>, tokens: Tokens, i: number): boolean {
+  const b = filterBit(tokens.hashes[i]!);
+  if ((trie.firstWords[b >> 5]! & (1 << (b & 31))) !== 0) return true;
+  // A plural first word ("migraines") hashes differently from its singular: let words ending in
+  // "s" through to the full lookup.
+  return tokens.kinds[i] === 1 && tokens.text.charCodeAt(tokens.ends[i]! - 1) === 115;
+}
+
+/**
+ * Leftmost-longest matching of the trie over tokens [from, to). Matches never overlap.
  */
 export function matchTrie<T>(
-  root: TrieNode<T>,
-  text: string,
+  trie: Trie<T>,
   tokens: Tokens,
-  accept: (value: T, firstToken: number, lastToken: number) => boolean,
+  accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
   from = 0,
   to = tokens.count,
 ): TrieMatch<T>[] {
   const out: TrieMatch<T>[] = [];
-  const rootNext = root.next;
-  if (!rootNext) return out;
-  const { words, starts, ends } = tokens;
+  if (trie.size === 0) return out;
   for (let i = from; i < to; i++) {
-    let node = rootNext.get(words[i]!);
-    if (!node) continue;
-    let best: TrieMatch<T> | null = null;
-    let j = i;
-    for (;;) {
-      if (node.values) {
-        for (const v of node.values) {
-          if (accept(v, i, j)) {
-            best = { value: v, firstToken: i, lastToken: j };
-            break;
-          }
-        }
-      }
-      if (!node.next || j + 1 >= to) break;
-      if (gapBreaks(text, ends[j]!, starts[j + 1]!)) break;
-      const child: TrieNode<T> | undefined = node.next.get(words[j + 1]!);
-      if (!child) break;
-      node = child;
-      j++;
-    }
-    if (best) {
-      out.push(best);
-      i = best.lastToken;
+    if (!mayStart(trie, tokens, i)) continue;
+    const m = longestAt(trie, tokens, i, to, accept);
+    if (m) {
+      out.push(m);
+      i = m.lastToken;
     }
   }
   return out;
+}
+
+/** Index of the token containing (or the last token starting before) folded offset `at`; -1 if none. */
+export function tokenAt(tokens: Tokens, at: number): number {
+  let lo = 0;
+  let hi = tokens.count - 1;
+  if (hi < 0 || tokens.starts[0]! > at) return hi < 0 ? -1 : 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (tokens.starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -99,6 +99,8 @@ export interface Mention {
   /** Token range in the folded text, for context classification. */
   firstToken: number;
   lastToken: number;
+  /** An ICD-10-CM code ("G43.909") rather than words of the lexicon. */
+  code?: boolean;
 }
 
 export interface Finding extends ContextFlags {
