@@ -120,11 +120,11 @@ function referenceMentions(text: string): RefMention[] {
         if (end < 0) continue;
         const start = f.from[i]!;
         const origEnd = extendOverInvisible(text, f.to[end - 1]!);
-        // Case-sensitive forms are compared with the page's original letters (types.ts), spaces
-        // and dashes aside. (So a soft hyphen inside "H\u00adA" keeps it from matching "HA": see
-        // the test below.)
+        // Case-sensitive forms are compared with the page's own letters exactly (case and accents
+        // kept: "N\u0308/V" is not "N/V"), spaces, dashes and invisible characters aside.
         if (form.caseSensitive) {
-          const strip = (s: string) => s.replace(/[\s\-\u2010-\u2015]+/g, '');
+          const strip = (s: string) =>
+            [...s].filter((c) => !REMOVED.has(c.codePointAt(0)!) && !/^[\s\-\u2010-\u2015]$/.test(c)).join('');
           if (strip(text.slice(start, origEnd)) !== strip(form.text)) continue;
         }
         if (!best || end > best.end) best = { end, concept: form.concept };
@@ -138,12 +138,16 @@ function referenceMentions(text: string): RefMention[] {
   return out;
 }
 
-/** A mention ends after its last character and any marks or invisible characters attached to it. */
+/**
+ * A mention ends after its last character and the combining marks attached to it (they are part of
+ * that character on screen); an invisible character after it (a soft hyphen, a zero-width joiner)
+ * is not part of the term.
+ */
 function extendOverInvisible(text: string, end: number): number {
   let e = end;
   while (e < text.length) {
     const cp = text.codePointAt(e)!;
-    if (foldCodePoint(cp) !== '') break;
+    if (!/^\p{M}$/u.test(String.fromCodePoint(cp))) break;
     e += cp > 0xffff ? 2 : 1;
   }
   return e;
