@@ -52,7 +52,8 @@ function foldRef(text: string, keepCase = false): Folded {
   for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
-    for (const ch of foldCodePoint(cp, keepCase)) {
+    // UTF-16 units, as the engine indexes text (an astral symbol is two units, neither a letter).
+    for (const ch of foldCodePoint(cp, keepCase).split('')) {
       out.chars.push(ch);
       out.from.push(i);
       out.to.push(i + w);
@@ -105,35 +106,65 @@ interface RefMention {
   end: number;
 }
 
+/**
+ * Qualifiers that ICD-10-CM titles hang on a migraine diagnosis ("Migraine without aura, not
+ * intractable"): part of the diagnosis' name, so they belong to its mention (matcher.ts).
+ */
+const QUALIFIERS =
+  /(?:[ \t]*,?[ \t]*(?:not[ \t]+intractable|without[ \t]+(?:status[ \t]+migrainosus|aura|mention[ \t]+of[ \t]+intractable[ \t]+migraine|refractory[ \t]+migraine)|so[ \t]+stated|unspecified)(?![\p{L}\p{N}]))+/uy;
+
 function referenceMentions(text: string): RefMention[] {
   const f = foldRef(text);
   const ch = f.chars;
-  const forms = lexicon.forms.map((form) => ({ form, tokens: formTokens(form.text) }));
+  const folded = ch.join('');
+  const forms = lexicon.forms.map((form) => ({
+    form,
+    tokens: formTokens(form.text),
+    diagnosis: lexicon.concepts[form.concept]!.category === 'diagnosis',
+  }));
+  const startsToken = (i: number) =>
+    i < ch.length && !isSep(ch[i]) && ch[i] !== '\n' && ch[i] !== '\r' && !(isWord(ch[i]) && isWord(ch[i - 1]));
+  /** The longest accepted form at folded position i. */
+  const bestAt = (i: number) => {
+    let best: { end: number; concept: number; diagnosis: boolean } | null = null;
+    if (!startsToken(i)) return best;
+    for (const { form, tokens, diagnosis } of forms) {
+      if (tokens.length === 0) continue;
+      const end = matchAt(ch, i, tokens);
+      if (end < 0) continue;
+      const start = f.from[i]!;
+      const origEnd = extendOverInvisible(text, f.to[end - 1]!);
+      // Case-sensitive forms are compared with the page's own letters exactly (case and accents
+      // kept: "N\u0308/V" is not "N/V"), spaces, dashes and invisible characters aside.
+      if (form.caseSensitive) {
+        const strip = (s: string) =>
+          [...s].filter((c) => !REMOVED.has(c.codePointAt(0)!) && !/^[\s\-\u2010-\u2015]$/.test(c)).join('');
+        if (strip(text.slice(start, origEnd)) !== strip(form.text)) continue;
+      }
+      if (!best || end > best.end) best = { end, concept: form.concept, diagnosis };
+    }
+    return best;
+  };
   const out: RefMention[] = [];
   for (let i = 0; i < ch.length;) {
-    const startsToken = !isSep(ch[i]) && ch[i] !== '\n' && ch[i] !== '\r' && !(isWord(ch[i]) && isWord(ch[i - 1]));
-    let best: { end: number; concept: number } | null = null;
-    if (startsToken) {
-      for (const { form, tokens } of forms) {
-        if (tokens.length === 0) continue;
-        const end = matchAt(ch, i, tokens);
-        if (end < 0) continue;
-        const start = f.from[i]!;
-        const origEnd = extendOverInvisible(text, f.to[end - 1]!);
-        // Case-sensitive forms are compared with the page's own letters exactly (case and accents
-        // kept: "N\u0308/V" is not "N/V"), spaces, dashes and invisible characters aside.
-        if (form.caseSensitive) {
-          const strip = (s: string) =>
-            [...s].filter((c) => !REMOVED.has(c.codePointAt(0)!) && !/^[\s\-\u2010-\u2015]$/.test(c)).join('');
-          if (strip(text.slice(start, origEnd)) !== strip(form.text)) continue;
-        }
-        if (!best || end > best.end) best = { end, concept: form.concept };
-      }
+    const best = bestAt(i);
+    if (!best) {
+      i++;
+      continue;
     }
-    if (best) {
-      out.push({ concept: best.concept, start: f.from[i]!, end: extendOverInvisible(text, f.to[best.end - 1]!) });
-      i = best.end;
-    } else i++;
+    let end = best.end;
+    if (best.diagnosis) {
+      // A diagnosis whose name runs on into another diagnosis' name is one mention.
+      for (let k = i + 1; k < end; k++) {
+        const next = bestAt(k);
+        if (next && next.diagnosis && next.end > end) end = next.end;
+      }
+      QUALIFIERS.lastIndex = end;
+      const q = QUALIFIERS.exec(folded);
+      if (q) end = q.index + q[0].length;
+    }
+    out.push({ concept: best.concept, start: f.from[i]!, end: extendOverInvisible(text, f.to[end - 1]!) });
+    i = end;
   }
   return out;
 }
@@ -161,7 +192,26 @@ const caseVariant = (s: string, mask: number) =>
 const formPiece = fc
   .tuple(fc.constantFrom(...FORM_TEXTS), fc.integer({ min: 0, max: 2 ** 30 }), fc.boolean())
   .map(([t, mask, keep]) => (keep || /[A-Z]/.test(t) ? t : caseVariant(t, mask)));
-const WORDS = ['the', 'with', 'and', 'of', 'pins', 'needles', 'life', 'worst', 'ha', 'cm', 'nv', 'auras', 'x'];
+const WORDS = [
+  'the',
+  'with',
+  'without',
+  'not',
+  'intractable',
+  'unspecified',
+  'status',
+  'and',
+  'of',
+  'pins',
+  'needles',
+  'life',
+  'worst',
+  'ha',
+  'cm',
+  'nv',
+  'auras',
+  'x',
+];
 const SEPARATORS = [' ', ' ', '\u00a0', '\t', '\n', '-', ' - ', '\u2009'];
 const NOISE = [
   '\u00ad',
