@@ -5,14 +5,20 @@ import { App } from '@/lib/panel/App';
 import { browserPort } from '@/lib/panel/port';
 import '@/lib/panel/panel.css';
 
-async function currentTabId(): Promise<number | null> {
-  // Contract 5: ?tab=TAB_ID shows that tab (tests and the demo open the panel as a normal tab).
+/** Contract 5: ?tab=TAB_ID pins the panel to that tab (tests and the demo open it as a normal tab). */
+function pinnedTab(): number | null {
   const param = new URLSearchParams(location.search).get('tab');
-  if (param && /^\d+$/.test(param)) return Number(param);
+  return param && /^\d+$/.test(param) ? Number(param) : null;
+}
+
+async function activeTab(): Promise<number | null> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id ?? null;
 }
 
-void currentTabId().then((tabId) => {
-  render(<App data={data} port={browserPort(browser)} tabId={tabId} />, document.getElementById('app')!);
+const pinned = pinnedTab();
+void (pinned !== null ? Promise.resolve(pinned) : activeTab()).then((tabId) => {
+  // Unpinned, the panel follows the user from tab to tab.
+  const port = browserPort(browser, { followActiveTab: pinned === null });
+  render(<App data={data} port={port} tabId={tabId} />, document.getElementById('app')!);
 });

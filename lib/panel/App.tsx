@@ -1,162 +1,131 @@
 /**
- * The side panel: This page · Search · Entry. Page text shown here comes from the background's
- * memory and is rendered as text (Preact escapes it), never as HTML.
+ * The side panel: This page · ICHD-3 criteria · Ketamine supervision · Search · Entry. Page text
+ * shown here comes from the background's memory and is rendered as text (Preact escapes it), never
+ * as HTML.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { PanelData } from '../knowledge/panel-data';
-import { createSearcher } from '../knowledge/search';
-import type { Entry } from '../knowledge/schema';
-import type { TabState, WireFinding } from '../messaging/contract';
+import { CriteriaView } from './CriteriaView';
+import { EntryView } from './EntryView';
+import { locate } from './findings';
+import { isKetamineMention } from './ketamine';
+import { KetamineView } from './KetamineView';
+import { PageView, type TabStatus } from './PageView';
 import type { PanelPort } from './port';
+import { EMPTY_SEARCH, SearchView, type SearchState } from './SearchView';
+import { KnowledgeContext, type Knowledge } from './ui';
 
 export interface AppProps {
   data: PanelData;
   port: PanelPort;
+  /** The tab to show first; the panel follows tab switches when the port reports them. */
   tabId: number | null;
 }
 
-type View = { name: 'page' } | { name: 'search' } | { name: 'entry'; id: string };
+type MainView = { name: 'page' } | { name: 'criteria' } | { name: 'ketamine' } | { name: 'search' };
+type View = MainView | { name: 'entry'; id: string; from: MainView };
 
-export function App({ data, port, tabId }: AppProps) {
+const NAV: { name: MainView['name']; label: string }[] = [
+  { name: 'page', label: 'This page' },
+  { name: 'criteria', label: 'ICHD-3 criteria' },
+  { name: 'ketamine', label: 'Ketamine supervision' },
+  { name: 'search', label: 'Search' },
+];
+
+export function App({ data, port, tabId: initialTab }: AppProps) {
+  const [tabId, setTabId] = useState(initialTab);
   const [view, setView] = useState<View>({ name: 'page' });
-  const [tab, setTab] = useState<TabState | null>(null);
+  const [status, setStatus] = useState<TabStatus>(initialTab === null ? { kind: 'no-tab' } : { kind: 'loading' });
+  const [search, setSearch] = useState<SearchState>(EMPTY_SEARCH);
   const byId = useMemo(() => new Map(data.entries.map((e) => [e.id, e])), [data]);
+  const knowledge = useMemo<Knowledge>(() => ({ data, sources: new Map(data.sources.map((s) => [s.id, s])) }), [data]);
+
+  useEffect(() => setTabId(initialTab), [initialTab]);
+  useEffect(() => port.watchActiveTab?.((id) => setTabId(id)), [port]);
 
   useEffect(() => {
-    if (tabId === null) return;
+    if (tabId === null) {
+      setStatus({ kind: 'no-tab' });
+      return;
+    }
+    setStatus({ kind: 'loading' });
     let lastFocus: string | null = null;
-    return port.watchTab(tabId, (state) => {
-      setTab(state);
-      if (state?.focusEntry && state.focusEntry !== lastFocus) {
-        lastFocus = state.focusEntry;
-        setView({ name: 'entry', id: state.focusEntry });
-      }
-    });
+    return port.watchTab(
+      tabId,
+      (state) => {
+        setStatus({ kind: 'ready', tab: state });
+        if (state?.focusEntry && state.focusEntry !== lastFocus) {
+          lastFocus = state.focusEntry;
+          const id = state.focusEntry;
+          setView((v) => ({ name: 'entry', id, from: v.name === 'entry' ? v.from : v }));
+        }
+      },
+      (error) => setStatus({ kind: 'error', message: error.message }),
+    );
   }, [tabId, port]);
 
-  return (
-    <div class="app">
-      <header>
-        <h1>Chartlight</h1>
-        <nav aria-label="Views">
-          <button type="button" aria-pressed={view.name === 'page'} onClick={() => setView({ name: 'page' })}>
-            This page
-          </button>
-          <button type="button" aria-pressed={view.name === 'search'} onClick={() => setView({ name: 'search' })}>
-            Search
-          </button>
-        </nav>
-      </header>
-      <main>
-        {view.name === 'page' && <PageView tab={tab} onOpen={(id) => setView({ name: 'entry', id })} />}
-        {view.name === 'search' && <SearchView data={data} onOpen={(id) => setView({ name: 'entry', id })} />}
-        {view.name === 'entry' && (
-          <EntryView entry={byId.get(view.id) ?? null} data={data} onOpen={(id) => setView({ name: 'entry', id })} />
-        )}
-      </main>
-      <footer>
-        <p class="disclaimer">Decision support for healthcare professionals. Not a diagnosis.</p>
-        <p class="version">
-          Knowledge {data.version} · {data.hash}
-        </p>
-      </footer>
-    </div>
-  );
-}
+  const open = (id: string) => setView((v) => ({ name: 'entry', id, from: v.name === 'entry' ? v.from : v }));
+  const back = () => setView((v) => (v.name === 'entry' ? v.from : v));
 
-function PageView({ tab, onOpen }: { tab: TabState | null; onOpen: (id: string) => void }) {
-  const findings: WireFinding[] = tab ? tab.frames.flatMap((f) => [...f.findings, ...f.fields]) : [];
-  if (!tab) return <p class="empty">This page has not been scanned. Use the toolbar button or Alt+Shift+C.</p>;
-  if (findings.length === 0) return <p class="empty">No migraine language found on this page.</p>;
-  return (
-    <ul class="findings" aria-label="Findings on this page">
-      {findings.map((f, i) => (
-        <li key={i} data-concept={f.concept} data-assertion={f.assertion}>
-          <button type="button" class="link" onClick={() => onOpen(f.concept)}>
-            {f.title}
-          </button>{' '}
-          <span class={`assertion assertion-${f.assertion}`}>{f.assertion}</span>
-          <blockquote>{f.sentence}</blockquote>
-        </li>
-      ))}
-    </ul>
-  );
-}
+  useEffect(() => {
+    if (view.name !== 'entry') return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) back();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [view]);
 
-function SearchView({ data, onOpen }: { data: PanelData; onOpen: (id: string) => void }) {
-  const searcher = useMemo(() => createSearcher(data), [data]);
-  const [query, setQuery] = useState('');
-  const hits = useMemo(() => searcher.search(query), [searcher, query]);
-  return (
-    <section>
-      <label for="q">Search the knowledge base</label>
-      <input
-        id="q"
-        type="search"
-        value={query}
-        onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-        autoFocus
-      />
-      <ul class="results" aria-label="Search results">
-        {hits.map((h) => (
-          <li key={h.id}>
-            <button type="button" class="link" data-entry={h.id} onClick={() => onOpen(h.id)}>
-              {h.title}
-            </button>{' '}
-            <span class="category">{h.category}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
+  const located = useMemo(() => (status.kind === 'ready' && status.tab ? locate(status.tab) : []), [status]);
+  const ketamineOnPage = located.some((l) => isKetamineMention(l.finding, byId.get(l.finding.concept)));
+  const current = view.name === 'entry' ? view.from.name : view.name;
 
-function EntryView({ entry, data, onOpen }: { entry: Entry | null; data: PanelData; onOpen: (id: string) => void }) {
-  if (!entry) return <p class="empty">That entry is not in the knowledge base.</p>;
-  const sources = new Map(data.sources.map((s) => [s.id, s]));
   return (
-    <article class={`entry indicator-${entry.indicator}`} data-entry={entry.id}>
-      <h2>{entry.title}</h2>
-      <p class="summary">{entry.summary}</p>
-      <p class={`evidence evidence-${entry.evidence.level}`}>
-        Evidence: {entry.evidence.level}
-        {entry.evidence.note ? ` — ${entry.evidence.note}` : ''}
-      </p>
-      <ul class="detail">
-        {entry.detail.map((d, i) => (
-          <li key={i}>
-            {d.text} <sup>[{d.cite.join(', ')}]</sup>
-          </li>
-        ))}
-      </ul>
-      <h3>Sources</h3>
-      <ol class="sources">
-        {entry.citations.map((c) => {
-          const s = sources.get(c);
-          return (
-            <li key={c}>
-              {s
-                ? `${s.authors}. ${s.title}. ${s.venue}. ${s.year}.${s.doi ? ` doi:${s.doi}` : ''}${s.pmid ? ` PMID ${s.pmid}` : ''}`
-                : c}
-            </li>
-          );
-        })}
-      </ol>
-      {entry.related.length > 0 && (
-        <>
-          <h3>Related</h3>
-          <ul class="related">
-            {entry.related.map((r) => (
-              <li key={r}>
-                <button type="button" class="link" onClick={() => onOpen(r)}>
-                  {r}
-                </button>
-              </li>
+    <KnowledgeContext.Provider value={knowledge}>
+      <div class="app">
+        <header>
+          <h1>Chartlight</h1>
+          <p class="disclaimer">Decision support for healthcare professionals. Not a diagnosis.</p>
+          <nav aria-label="Views">
+            {NAV.map((n) => (
+              <button
+                type="button"
+                key={n.name}
+                aria-pressed={current === n.name}
+                onClick={() => setView({ name: n.name } as MainView)}
+              >
+                {n.label}
+                {n.name === 'ketamine' && ketamineOnPage && <span class="nav-flag"> (on this page)</span>}
+              </button>
             ))}
-          </ul>
-        </>
-      )}
-      <p class="reviewed">Last reviewed {entry.lastReviewed}</p>
-    </article>
+          </nav>
+        </header>
+        <main>
+          {view.name === 'page' && <PageView status={status} tabId={tabId} port={port} byId={byId} onOpen={open} />}
+          {view.name === 'criteria' && <CriteriaView status={status} byId={byId} onOpen={open} />}
+          {view.name === 'ketamine' && <KetamineView status={status} onOpen={open} />}
+          {view.name === 'search' && (
+            <SearchView state={search} onChange={setSearch} onOpen={open} onEscape={() => setView({ name: 'page' })} />
+          )}
+          {view.name === 'entry' && (
+            <EntryView
+              entry={byId.get(view.id) ?? null}
+              id={view.id}
+              mentions={located.filter((l) => l.finding.concept === view.id)}
+              onOpen={open}
+              onBack={back}
+            />
+          )}
+        </main>
+        <footer>
+          <p class="disclaimer-footer">
+            Chartlight supports the professional's own review of the chart; every statement cites its source.
+          </p>
+          <p class="version">
+            Knowledge {data.version} · {data.hash}
+          </p>
+        </footer>
+      </div>
+    </KnowledgeContext.Provider>
   );
 }

@@ -3,17 +3,28 @@ import type { Browser, WxtBrowser } from 'wxt/browser';
 import { tabKey, type PanelToBackground, type TabState } from '../messaging/contract';
 
 export interface PanelPort {
-  /** Calls `onState` now and whenever the tab's findings change; returns an unsubscribe. */
-  watchTab(tabId: number, onState: (state: TabState | null) => void): () => void;
+  /**
+   * Calls `onState` now and whenever the tab's findings change (null: nothing scanned, or the tab
+   * navigated away); `onError` when the state cannot be read. Returns an unsubscribe.
+   */
+  watchTab(tabId: number, onState: (state: TabState | null) => void, onError?: (error: Error) => void): () => void;
   send(msg: PanelToBackground): Promise<unknown>;
+  /**
+   * Calls `onTab` when the user switches to another tab in the panel's window. Absent where the
+   * panel is pinned to one tab (?tab=, tests). Returns an unsubscribe.
+   */
+  watchActiveTab?(onTab: (tabId: number) => void): () => void;
 }
 
-export function browserPort(api: WxtBrowser): PanelPort {
-  return {
-    watchTab(tabId, onState) {
+export function browserPort(api: WxtBrowser, options: { followActiveTab?: boolean } = {}): PanelPort {
+  const port: PanelPort = {
+    watchTab(tabId, onState, onError) {
       const key = tabKey(tabId);
       let live = true;
-      void api.storage.session.get(key).then((v) => live && onState((v[key] as TabState | undefined) ?? null));
+      api.storage.session.get(key).then(
+        (v) => live && onState((v[key] as TabState | undefined) ?? null),
+        (e: unknown) => live && onError?.(e instanceof Error ? e : new Error(String(e))),
+      );
       const listener = (changes: Record<string, Browser.storage.StorageChange>, area: string) => {
         if (area === 'session' && key in changes) onState((changes[key]!.newValue as TabState | undefined) ?? null);
       };
@@ -25,4 +36,22 @@ export function browserPort(api: WxtBrowser): PanelPort {
     },
     send: (msg) => api.runtime.sendMessage(msg),
   };
+  if (options.followActiveTab) {
+    port.watchActiveTab = (onTab) => {
+      // The side panel belongs to one window: tab switches in other windows are not its business.
+      let windowId: number | undefined;
+      void Promise.resolve()
+        .then(() => api.windows.getCurrent())
+        .then(
+          (w) => (windowId = w?.id),
+          () => undefined,
+        );
+      const listener = (info: { tabId: number; windowId: number }) => {
+        if (windowId === undefined || info.windowId === windowId) onTab(info.tabId);
+      };
+      api.tabs.onActivated.addListener(listener);
+      return () => api.tabs.onActivated.removeListener(listener);
+    };
+  }
+  return port;
 }
