@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../lib/panel/App';
 import type { PanelPort } from '../../../lib/panel/port';
@@ -27,10 +27,18 @@ describe('protocol pack entries in the panel', () => {
     render(<App data={data} port={port} tabId={null} />);
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
     fireEvent.input(screen.getByLabelText('Search the knowledge base'), { target: { value: 'infusion protocol' } });
-    const hit = await screen.findByRole('button', { name: /Local protocol/ });
-    expect(hit.getAttribute('data-entry')).toBe('example-ketamine-infusion-protocol');
+    const hit = await waitFor(() => {
+      const el = document.querySelector('[data-entry="example-ketamine-infusion-protocol"]');
+      if (!el) throw new Error('no result yet');
+      return el;
+    });
+    expect(hit.textContent).toContain('(Local protocol)');
     fireEvent.click(hit);
-    const article = document.querySelector('article[data-entry="example-ketamine-infusion-protocol"]')!;
+    const article = await waitFor(() => {
+      const el = document.querySelector('article[data-entry="example-ketamine-infusion-protocol"]');
+      if (!el) throw new Error('entry not open yet');
+      return el;
+    });
     expect(article.textContent).toContain('(Local protocol)');
     expect(article.textContent).toContain('Example Hospital Infusion Centre');
     expect(article.textContent).toContain('reviewed 2026-10-01');
