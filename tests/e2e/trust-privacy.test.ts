@@ -77,11 +77,11 @@ describe('zero network and no leaks of page text', () => {
     expect(tabId).toBeGreaterThan(0);
     const panel = await b.context.newPage();
     await panel.goto(`chrome-extension://${b.extensionId}/sidepanel.html?tab=${tabId}`);
-    await panel.getByRole('button', { name: 'This page' }).click();
+    await panel.getByRole('button', { name: 'This page', exact: true }).click();
     await panel.locator('li[data-concept]').first().waitFor();
     // The panel shows the page's sentences (from memory): the canary is on screen, as it should be.
     expect(await panel.locator('main').textContent()).toContain('Canary Testperson');
-    await panel.getByRole('button', { name: 'Search' }).click();
+    await panel.getByRole('button', { name: 'Search', exact: true }).click();
     const box = panel.getByLabel('Search the knowledge base');
     await box.fill('Canary Testperson');
     await box.fill('migraine with aura');
