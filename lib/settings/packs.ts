@@ -13,6 +13,7 @@
 import Fuse from 'fuse.js';
 import { KnowledgeError, validateEntry, validateSources, type Entry, type Source } from '../knowledge/schema';
 import { SEARCH_KEYS, type PanelData, type SearchDoc } from '../knowledge/panel-data';
+import { searchTerms } from '../knowledge/search';
 import { PACKS_KEY, type StorageLike } from './schema';
 
 export interface ProtocolPack {
@@ -300,7 +301,13 @@ export function mergePacks(base: PanelData, packs: InstalledPack[]): MergedPanel
   };
 }
 
+/** A pack entry as the searcher sees it: built the way the bundled entries are (compile.ts). */
 function toSearchDoc(e: Entry): SearchDoc {
+  const detail = [
+    ...e.detail.map((d) => d.text),
+    ...(e.supervision ?? []).map((s) => `${s.phase}: ${s.text}`),
+    ...(e.evidence.note ? [e.evidence.note] : []),
+  ].join(' ');
   return {
     id: e.id,
     title: e.title,
@@ -308,7 +315,7 @@ function toSearchDoc(e: Entry): SearchDoc {
     forms: e.surfaceForms.map((f) => f.text),
     codes: e.codes ?? [],
     summary: e.summary,
-    detail: e.detail.map((d) => d.text).join(' '),
+    terms: searchTerms(e.summary, detail),
     audience: e.audience,
   };
 }
