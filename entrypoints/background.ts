@@ -1,3 +1,4 @@
+import lexicon from 'virtual:chartlight/lexicon';
 import panelData from 'virtual:chartlight/panel-data';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
@@ -9,7 +10,7 @@ export default defineBackground(() => {
   // carries the entries' texts (its size budget, and fuse.js stays in the panel).
   const entries = (panelData as PanelData).entries;
   const byId = new Map(entries.map((e) => [e.id, { summary: e.summary, evidence: e.evidence.level as string }]));
-  const hub = new BackgroundHub(browser, (id) => byId.get(id) ?? null);
+  const hub = new BackgroundHub(browser, (id) => byId.get(id) ?? null, lexicon);
   // The toolbar button scans the page (activeTab) and opens the panel; Chrome must not open the
   // panel by itself or onClicked never fires.
   void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: false }).catch(() => undefined);
@@ -23,6 +24,9 @@ export default defineBackground(() => {
   browser.permissions.onAdded.addListener(() => void hub.registerSites());
   browser.permissions.onRemoved.addListener(() => void hub.registerSites());
   browser.runtime.onStartup.addListener(() => void hub.registerSites());
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') void hub.registerSites();
+  });
   browser.runtime.onInstalled.addListener(() => {
     void hub.registerSites();
     browser.contextMenus.create({

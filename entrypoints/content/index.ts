@@ -1,7 +1,10 @@
-import lexicon from 'virtual:chartlight/lexicon';
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import type { CompiledLexicon } from '@/lib/engine/types';
+import { isLexicon } from '@/lib/messaging/contract';
 import { startContent } from '@/lib/page/content-main';
+// scope only: the settings index would bring fuse.js along.
+import { disabledCategories } from '@/lib/settings/scope';
 import './highlights.css';
 // The same rules again as text: adopted into open shadow roots and into frames the extension's
 // style sheet did not reach, where document-level ::highlight() rules do not apply.
@@ -16,19 +19,29 @@ export default defineContentScript({
     if (marker.__chartlightRunning) return;
     marker.__chartlightRunning = true;
     ctx.onInvalidated(() => (marker.__chartlightRunning = false));
-    // Building the matcher is a task of its own, apart from the script's evaluation (which parses
-    // the lexicon), so that neither holds the page for long.
-    ctx.setTimeout(() => run(ctx.signal), 0);
+    // The lexicon comes from the background as data (structured clone, in memory): the script
+    // every frame parses stays small, and building the matcher is a task of its own.
+    void Promise.all([
+      browser.runtime.sendMessage({ type: 'lexicon' }),
+      // Categories switched off by the user or by the administrator's policy.
+      disabledCategories(browser.storage.local, browser.storage.managed).catch(() => new Set<string>()),
+    ]).then(
+      ([lexicon, disabled]: [unknown, ReadonlySet<string>]) => {
+        if (isLexicon(lexicon)) ctx.setTimeout(() => run(ctx.signal, lexicon, disabled), 0);
+      },
+      () => undefined,
+    );
   },
 });
 
-function run(signal: AbortSignal): void {
+function run(signal: AbortSignal, lexicon: CompiledLexicon, disabled: ReadonlySet<string>): void {
   if (signal.aborted) return;
   {
     const controller = startContent({
       win: window,
       lexicon,
       signal,
+      disabled,
       highlightCss,
       // Firefox's views of another frame's window do not lead to that frame's CSS.highlights
       // (highlights registered through them landed in the wrong frame), so there every frame's own

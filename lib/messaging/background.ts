@@ -4,6 +4,8 @@
  * the extension's own pages), and are forgotten when the tab closes or navigates.
  */
 import type { Browser, WxtBrowser } from 'wxt/browser';
+import type { CompiledLexicon } from '../engine/types';
+import { policySites, sitesToRegister } from '../settings/scope';
 import {
   parseContentMessage,
   parsePanelMessage,
@@ -38,6 +40,11 @@ export class BackgroundHub {
   constructor(
     private readonly api: Api,
     private readonly brief: BriefLookup = () => null,
+    /**
+     * The compiled lexicon, handed to each content script on start: it is the bulk of what a frame
+     * needs, and as data in a message it stays out of the script every frame must parse.
+     */
+    private readonly lexicon: CompiledLexicon | null = null,
   ) {}
 
   state(tabId: number): TabState {
@@ -99,6 +106,7 @@ export class BackgroundHub {
       return this.publish(tabId).then(() => true);
     }
     if (m.type === 'entry-brief') return Promise.resolve(this.brief(m.entryId));
+    if (m.type === 'lexicon') return Promise.resolve(this.lexicon);
     if (m.type === 'open-entry') {
       this.state(tabId).focusEntry = m.entryId;
       // Opening the panel must happen in the same turn as the user's click (a user gesture).
@@ -204,7 +212,12 @@ export class BackgroundHub {
    */
   async registerSites(): Promise<string[]> {
     const all = await this.api.permissions.getAll();
-    const origins = (all.origins ?? []).filter((o) => /^(https?|\*):\/\//.test(o) && o !== '<all_urls>').sort();
+    // Granted origins plus the administrator's allowed sites that the browser lets us reach.
+    const origins = (
+      await sitesToRegister(all.origins ?? [], await policySites(this.api.storage.managed).catch(() => null), (o) =>
+        this.api.permissions.contains({ origins: [o] }),
+      )
+    ).sort();
     const existing = (await this.api.scripting.getRegisteredContentScripts({ ids: [REGISTRATION_ID] }))[0];
     if (origins.length === 0) {
       if (existing) await this.api.scripting.unregisterContentScripts({ ids: [REGISTRATION_ID] });

@@ -4,7 +4,7 @@
  * thrown on. Payloads carry ids and offsets; page text (a finding's words and sentence) travels
  * only to the background's memory and on to the panel, never to storage.local, logs or URLs.
  */
-import { ASSERTION_PRECEDENCE, HIGHLIGHT_CATEGORIES, type Finding } from '../engine/types';
+import { ASSERTION_PRECEDENCE, HIGHLIGHT_CATEGORIES, type CompiledLexicon, type Finding } from '../engine/types';
 
 /** A finding as it travels: the engine's finding plus where it was found. */
 export interface WireFinding extends Finding {
@@ -23,7 +23,8 @@ export interface WireFinding extends Finding {
 export type ContentToBackground =
   | { type: 'findings'; findings: WireFinding[]; fields: WireFinding[]; append?: boolean }
   | { type: 'open-entry'; entryId: string }
-  | { type: 'entry-brief'; entryId: string };
+  | { type: 'entry-brief'; entryId: string }
+  | { type: 'lexicon' };
 
 /** The background's reply to entry-brief. */
 export interface EntryBrief {
@@ -122,7 +123,24 @@ export function parseContentMessage(msg: unknown): ContentToBackground | null {
   if ((msg.type === 'open-entry' || msg.type === 'entry-brief') && isStr(msg.entryId, 100) && ID.test(msg.entryId)) {
     return { type: msg.type, entryId: msg.entryId };
   }
+  if (msg.type === 'lexicon') return { type: 'lexicon' };
   return null;
+}
+
+/**
+ * The content script's check of the lexicon the background hands it: the shape the engine needs,
+ * so a wrong reply ends in "no scan", never in an exception on the page.
+ */
+export function isLexicon(v: unknown): v is CompiledLexicon {
+  return (
+    isObj(v) &&
+    Array.isArray(v.concepts) &&
+    Array.isArray(v.forms) &&
+    isObj(v.codes) &&
+    isObj(v.context) &&
+    Array.isArray((v.context as Obj).rules) &&
+    Array.isArray((v.context as Obj).sections)
+  );
 }
 
 export function parseBackgroundMessage(msg: unknown): BackgroundToContent | null {

@@ -38,6 +38,8 @@ export interface ContentEnv {
    * Firefox: there each frame's own content script scans its own document.
    */
   scanFrames?: boolean;
+  /** Categories switched off by the user or by the administrator's policy: never marked. */
+  disabled?: ReadonlySet<string>;
 }
 
 export interface ContentController {
@@ -93,6 +95,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     signal,
     exclude: isCardHost,
     frames: scanFrames,
+    disabled: env.disabled,
     onReport: (r) => reporter.report(r),
     onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
     onDocument: (d, s) => {

@@ -7,12 +7,16 @@
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyze, createEngine } from '../../../lib/engine/analyze';
 import { createMatcher, findMentions } from '../../../lib/engine/matcher';
 import type { CompiledLexicon } from '../../../lib/engine/types';
 import { extractText, locate } from '../../../lib/page/extract';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+// Thousands of property runs take seconds on a loaded two-core machine: the default 5 s timer
+// would fail them for time, not for a wrong answer.
+vi.setConfig({ testTimeout: 60_000 });
 
 const MINI = join(import.meta.dirname, '..', '..', 'fixtures', 'knowledge-mini');
 const full = loadKnowledge(MINI).lexicon;
