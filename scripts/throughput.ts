@@ -23,7 +23,7 @@ import { KNOWLEDGE_DIR, readKnowledgeFiles } from './load-knowledge';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CORPUS_CHARS = 4_000_000;
-const RUNS = 7;
+const RUNS = 12;
 
 /** The knowledge directory measured: knowledge/ once it has entries, else the test fixture. */
 function knowledgeDir(): string {
@@ -363,10 +363,14 @@ async function main() {
   };
   writeFileSync(join(ROOT, 'reports/engine-throughput.json'), await format(JSON.stringify(result), { parser: 'json' }));
   const where = relative(ROOT, dir);
+  const density = (name: string) => {
+    const r = node.find((x) => x.corpus === name && x.forms === base.forms.length);
+    return r && r.findings > 0 ? Math.round((mb * 1e6) / r.findings) : 0;
+  };
   const body = [
     '## Throughput',
     '',
-    `Measured by \`npm run throughput\`: two synthetic texts of ${mb.toFixed(1)} MB each (MB = a million UTF-16 code units of page text) — a dense "clinic note" (development-set sentences among finding-free chart lines, about one finding per 300 characters) and a "mixed page" (one sentence in twenty with a finding, the rest vitals, labs and orders) — both with the no-break spaces and curly quotes EHR text carries. Each figure is the least CPU time of ${RUNS} runs after a warm-up (Node: process.cpuUsage; Chromium: the renderer main thread's CPU time from the DevTools protocol), so that a busy shared machine slows the figures less. Lexicon: ${where} (${base.forms.length} surface forms) padded with synthetic forms (a third of multi-word ones start with common chart words, so the trie is walked, not just probed). "Floor" is one pass that finds and hashes every word and does nothing else, measured in the same run: the engine/floor ratio says how close the engine comes to the cost of merely reading the text. Compiling the knowledge base (lexicon, context rules and the panel's search index) took ${f1(compileMs)} ms.`,
+    `Measured by \`npm run throughput\`: two synthetic texts of ${mb.toFixed(1)} MB each (MB = a million UTF-16 code units of page text) — a dense "clinic note" (development-set sentences among finding-free chart lines: one finding per ${density('clinic note')} characters with this lexicon) and a "mixed page" (one sentence in twenty from the development set, the rest vitals, labs and orders: one finding per ${density('mixed page')} characters) — both with the no-break spaces and curly quotes EHR text carries. Each figure is the least CPU time of ${RUNS} runs after a warm-up (Node: process.cpuUsage; Chromium: the renderer main thread's CPU time from the DevTools protocol), so that a busy shared machine slows the figures less. Lexicon: ${where} (${base.forms.length} surface forms) padded with synthetic forms (a third of multi-word ones start with common chart words, so the trie is walked, not just probed). "Floor" is one pass that finds and hashes every word and does nothing else, measured in the same run: the engine/floor ratio says how close the engine comes to the cost of merely reading the text. Compiling the knowledge base (lexicon, context rules and the panel's search index) took ${f1(compileMs)} ms.`,
     '',
     `**Node ${process.version}** — matcher + classifier slowdown from ${small} to ${10 * small} forms: ${slowText(result.node.slowdown1kTo10k)}`,
     '',

@@ -110,6 +110,7 @@ class TextContext {
     if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
       this.cues = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
       this.cuesOf = sentence;
+      this.cueRecords.clear();
     }
     const cues = this.cues;
     const flags = noFlags();
@@ -122,7 +123,19 @@ class TextContext {
     return { flags, cues: basis, sentence };
   }
 
+  /** Cue records of the current sentence, shared by its findings (most share their cue). */
+  private cueRecords = new Map<FoundCue | SectionMark, Cue>();
+
   private cueOf(a: Applied): Cue {
+    const key = a.cue ?? a.section!;
+    let record = this.cueRecords.get(key);
+    if (record && record.flag === a.flag) return record;
+    record = this.makeCue(a);
+    this.cueRecords.set(key, record);
+    return record;
+  }
+
+  private makeCue(a: Applied): Cue {
     const range = a.cue ?? a.section!;
     const start = this.originalStart(range.firstToken);
     const end = this.originalEnd(range.lastToken);

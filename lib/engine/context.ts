@@ -806,5 +806,5 @@ export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: 
   if (sec?.rule?.category && !best.some((b) => b.flag === sec.rule!.category) && first > sec.lastToken) {
     setNearest(best, sec.rule.category, null, sec, 0);
   }
-  return best.map(({ flag, cue, section }) => ({ flag, cue, section }));
+  return best;
 }
