@@ -65,7 +65,8 @@ export function compileKnowledge(files: KnowledgeFiles): CompiledKnowledge {
   };
 }
 
-function toSearchDoc(e: Entry): SearchDoc {
+/** An entry as the searcher sees it; protocol packs build their documents the same way. */
+export function toSearchDoc(e: Entry): SearchDoc {
   // Supervision items and the evidence note are what a nurse's question ("what to check before
   // the infusion") is about, so they are searchable with the cited statements.
   const detail = [

@@ -12,8 +12,8 @@
  */
 import Fuse from 'fuse.js';
 import { KnowledgeError, validateEntry, validateSources, type Entry, type Source } from '../knowledge/schema';
-import { SEARCH_KEYS, type PanelData, type SearchDoc } from '../knowledge/panel-data';
-import { searchTerms } from '../knowledge/search';
+import { SEARCH_KEYS, type PanelData } from '../knowledge/panel-data';
+import { toSearchDoc } from '../knowledge/compile';
 import { PACKS_KEY, type StorageLike } from './schema';
 
 export interface ProtocolPack {
@@ -298,24 +298,5 @@ export function mergePacks(base: PanelData, packs: InstalledPack[]): MergedPanel
   return {
     data: { ...base, entries, sources, docs, index: fuse.getIndex().toJSON() },
     provenance,
-  };
-}
-
-/** A pack entry as the searcher sees it: built the way the bundled entries are (compile.ts). */
-function toSearchDoc(e: Entry): SearchDoc {
-  const detail = [
-    ...e.detail.map((d) => d.text),
-    ...(e.supervision ?? []).map((s) => `${s.phase}: ${s.text}`),
-    ...(e.evidence.note ? [e.evidence.note] : []),
-  ].join(' ');
-  return {
-    id: e.id,
-    title: e.title,
-    category: e.category,
-    forms: e.surfaceForms.map((f) => f.text),
-    codes: e.codes ?? [],
-    summary: e.summary,
-    terms: searchTerms(e.summary, detail),
-    audience: e.audience,
   };
 }
