@@ -8,6 +8,8 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   // Explicit imports only: every dependency of a file is visible at its top.
   imports: false,
+  // Tests build a store variant beside the end-to-end one without replacing it.
+  outDir: process.env.CHARTLIGHT_OUT_DIR ?? '.output',
   vite: () => ({ plugins: [preact(), knowledgePlugin()] }),
   manifest: ({ browser, manifestVersion }) =>
     buildManifest({

@@ -33,6 +33,7 @@ export interface LaunchedBrowser {
   context: BrowserContext;
   extensionId: string;
   worker: Worker;
+  profile: string;
   close(): Promise<void>;
 }
 
@@ -43,6 +44,10 @@ export interface LaunchOptions {
   args?: string[];
   /** Wait until the background has registered the content script for the granted sites. */
   waitForSites?: boolean;
+  /** An existing profile directory (a relaunch); by default a new temporary one. */
+  profile?: string;
+  /** Keep the profile when the browser closes (tests search it for leaked page text). */
+  keepProfile?: boolean;
 }
 
 /**
@@ -71,7 +76,7 @@ export async function launchWithExtension(opts: LaunchOptions = {}): Promise<Lau
   if (!existsSync(join(extensionDir, 'manifest.json'))) {
     throw new Error(`No built extension at ${extensionDir}: run npm run build:e2e first.`);
   }
-  const profile = mkdtempSync(join(tmpdir(), 'chartlight-profile-'));
+  const profile = opts.profile ?? mkdtempSync(join(tmpdir(), 'chartlight-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: opts.headless ?? true,
@@ -98,9 +103,10 @@ export async function launchWithExtension(opts: LaunchOptions = {}): Promise<Lau
     context,
     extensionId,
     worker,
+    profile,
     async close() {
       await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
+      if (!opts.keepProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

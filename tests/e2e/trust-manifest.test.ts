@@ -13,7 +13,10 @@ import { auditManifest } from '../../scripts/audit-manifest';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CHROME = join(ROOT, '.output', 'chrome-mv3');
-const FIREFOX = join(ROOT, '.output', 'firefox-mv2');
+// The store build goes to a folder of its own: the end-to-end Firefox build in .output/firefox-mv2
+// (which grants the test sites) must not be replaced while other tests use it.
+const STORE_OUT = join(ROOT, '.output', 'store');
+const FIREFOX = join(STORE_OUT, 'firefox-mv2');
 const E2E_SITES = ['http://localhost/*', 'http://127.0.0.1/*'];
 
 function jsFiles(dir: string): string[] {
@@ -50,7 +53,7 @@ describe('the built extension', () => {
   });
 
   it('Firefox store build passes the audit and web-ext lint without errors', () => {
-    const env = { ...process.env, CHARTLIGHT_SITES: '' };
+    const env = { ...process.env, CHARTLIGHT_SITES: '', CHARTLIGHT_OUT_DIR: STORE_OUT };
     execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, env, stdio: 'pipe' });
     const m = JSON.parse(readFileSync(join(FIREFOX, 'manifest.json'), 'utf8'));
     expect(auditManifest(m, { browser: 'firefox', grantedSites: [] })).toEqual([]);

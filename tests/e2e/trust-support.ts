@@ -4,11 +4,10 @@
  * net log), every console message, and every storage area the extension can write.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { EXTENSION_DIR, NO_BROWSER_HELP, findChromium, waitForSiteRegistration } from '../../scripts/browser';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
+import { launchWithExtension } from '../../scripts/browser';
 
 export interface Recorded {
   requests: { url: string; from: string }[];
@@ -142,35 +141,13 @@ export interface TrustBrowser {
  * the browser closes (to search it for canaries) and with extra flags (a net log).
  */
 export async function launchTrust(opts: { args?: string[]; profile?: string } = {}): Promise<TrustBrowser> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(NO_BROWSER_HELP);
-  const profile = opts.profile ?? mkdtempSync(join(tmpdir(), 'chartlight-trust-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--no-default-browser-check',
-      ...(opts.args ?? []),
-    ],
-  });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
-  await waitForSiteRegistration(worker);
+  const b = await launchWithExtension({ args: opts.args, profile: opts.profile, keepProfile: true });
   return {
-    context,
-    worker,
-    extensionId: new URL(worker.url()).host,
-    profile,
-    close: () => context.close().catch(() => undefined),
-    dispose: () => rmSync(profile, { recursive: true, force: true }),
+    context: b.context,
+    worker: b.worker,
+    extensionId: b.extensionId,
+    profile: b.profile,
+    close: b.close,
+    dispose: () => rmSync(b.profile, { recursive: true, force: true }),
   };
 }

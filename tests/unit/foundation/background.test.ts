@@ -3,24 +3,9 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { WxtBrowser } from 'wxt/browser';
 import { BackgroundHub } from '../../../lib/messaging/background';
 import { tabKey } from '../../../lib/messaging/contract';
+import { deniedAura } from '../wire-finding';
 
-const finding = {
-  concept: 'aura',
-  category: 'aura',
-  title: 'Aura',
-  text: 'aura',
-  start: 7,
-  end: 11,
-  assertion: 'negated',
-  negated: true,
-  uncertain: false,
-  historical: false,
-  hypothetical: false,
-  family: false,
-  sentence: 'Denies aura.',
-  sentenceStart: 0,
-  cues: [],
-};
+const finding = deniedAura;
 
 const api = fakeBrowser as unknown as WxtBrowser;
 const fromPage = (tabId: number, frameId = 0) => ({

@@ -6,24 +6,9 @@ import {
   parsePanelMessage,
   MAX_FINDINGS_PER_MESSAGE,
 } from '../../../lib/messaging/contract';
+import { deniedAura } from '../wire-finding';
 
-const finding = {
-  concept: 'aura',
-  category: 'aura',
-  title: 'Aura',
-  text: 'aura',
-  start: 7,
-  end: 11,
-  assertion: 'negated',
-  negated: true,
-  uncertain: false,
-  historical: false,
-  hypothetical: false,
-  family: false,
-  sentence: 'Denies aura.',
-  sentenceStart: 0,
-  cues: [{ flag: 'negated', text: 'Denies', start: 0, end: 6, kind: 'phrase' }],
-};
+const finding = { ...deniedAura, cues: [{ flag: 'negated', text: 'Denies', start: 0, end: 6, kind: 'phrase' }] };
 
 describe('message contract', () => {
   it('accepts well-formed messages', () => {

@@ -2,25 +2,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WxtBrowser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BackgroundHub, MAX_FINDINGS_PER_FRAME, MENU_ALWAYS, MENU_SCAN } from '../../../lib/messaging/background';
+import { deniedAura } from '../wire-finding';
 
 const api = fakeBrowser as unknown as WxtBrowser;
-const finding = {
-  concept: 'aura',
-  category: 'aura',
-  title: 'Migraine aura',
-  text: 'aura',
-  start: 7,
-  end: 11,
-  assertion: 'negated',
-  negated: true,
-  uncertain: false,
-  historical: false,
-  hypothetical: false,
-  family: false,
-  sentence: 'Denies aura.',
-  sentenceStart: 0,
-  cues: [],
-};
+const finding = { ...deniedAura, title: 'Migraine aura' };
 const fromPage = (tabId: number, frameId = 0) => ({
   id: fakeBrowser.runtime.id,
   tab: { id: tabId } as never,

@@ -16,27 +16,12 @@ import {
   parseContentMessage,
   parsePanelMessage,
 } from '../../../lib/messaging/contract';
+import { deniedAura } from '../wire-finding';
 
 const api = fakeBrowser as unknown as WxtBrowser;
 const EXT_URL = () => fakeBrowser.runtime.getURL('/sidepanel.html');
 
-const finding = {
-  concept: 'aura',
-  category: 'aura',
-  title: 'Aura',
-  text: 'aura',
-  start: 7,
-  end: 11,
-  assertion: 'negated',
-  negated: true,
-  uncertain: false,
-  historical: false,
-  hypothetical: false,
-  family: false,
-  sentence: 'Denies aura.',
-  sentenceStart: 0,
-  cues: [],
-};
+const finding = deniedAura;
 
 /** Spies on every privileged call the background can make. */
 function instrument() {
