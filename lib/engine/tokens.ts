@@ -123,9 +123,28 @@ export function tokenText(tokens: Tokens, i: number): string {
 
 /** Tokens of a phrase from the knowledge base, folded the same way as page text. */
 export function phraseTokens(foldedPhrase: string): string[] {
-  const t = tokenize(foldedPhrase);
+  // The same split as tokenize, without its typed arrays: the engine splits some two thousand
+  // phrases while the content script starts, before any of this code is optimised.
   const out: string[] = [];
-  for (let i = 0; i < t.count; i++) out.push(tokenText(t, i));
+  const text = foldedPhrase;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const cls = classOf(text.charCodeAt(i));
+    if (cls === 2) {
+      i++;
+      continue;
+    }
+    const s = i;
+    if (cls === 1) {
+      i++;
+      while (i < n && classOf(text.charCodeAt(i)) === 1) i++;
+    } else {
+      const code = text.charCodeAt(i);
+      i += code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
+    }
+    out.push(text.slice(s, i));
+  }
   return out;
 }
 
