@@ -200,8 +200,10 @@ export function startContent(env: ContentEnv): ContentController | null {
 export function sameMention(a: Finding, b: Finding): boolean {
   return (
     a.concept === b.concept &&
-    a.start === b.start &&
-    a.end === b.end &&
+    // Offsets within the sentence, not the page: a page update is read on its own, so the same
+    // mention read again may sit at another offset of another text.
+    a.start - a.sentenceStart === b.start - b.sentenceStart &&
+    a.end - a.start === b.end - b.start &&
     a.assertion === b.assertion &&
     a.text === b.text &&
     a.sentence === b.sentence
@@ -223,46 +225,65 @@ function asBrief(v: unknown): EntryBrief | null {
 export const REPORT_PART = 250;
 
 /**
- * Sends a report in parts, each in its own task; a newer report cancels the parts of an older one
- * still waiting (its first part replaces the frame's list in the background).
+ * Sends a report in parts, each in its own task and each made only when it is sent (clipping
+ * 50,000 findings at once would itself be a long task). A newer full report cancels the parts of
+ * an older one still waiting (its first part replaces the frame's list in the background); an
+ * appended report queues behind what is still being sent.
  */
 export class Reporter {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private queue: { report: ScanReport; from: number; first: boolean }[] = [];
 
   constructor(
     private readonly send: (msg: ContentToBackground) => Promise<unknown>,
     signal: AbortSignal,
+    private readonly part = REPORT_PART,
   ) {
     signal.addEventListener('abort', () => this.cancel(), { once: true });
   }
 
   report(r: ScanReport): void {
-    this.cancel();
-    const parts = toWireParts(r);
-    const next = (i: number) => {
-      this.timer = null;
-      void this.send(parts[i]!).catch(() => undefined);
-      if (i + 1 < parts.length) this.timer = setTimeout(() => next(i + 1), 0);
-    };
-    next(0);
+    if (!r.append) this.cancel();
+    else if (r.findings.length === 0) return;
+    this.queue.push({ report: r, from: 0, first: !r.append });
+    if (this.timer === null) this.next();
   }
+
+  private next = (): void => {
+    this.timer = null;
+    const item = this.queue[0];
+    if (!item) return;
+    const { report, from } = item;
+    void this.send(wirePart(report, from, item.first, this.part)).catch(() => undefined);
+    item.first = false;
+    item.from += this.part;
+    if (item.from >= report.findings.length) this.queue.shift();
+    if (this.queue.length > 0) this.timer = setTimeout(this.next, 0);
+  };
 
   cancel(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.queue = [];
   }
 }
 
-/** A report as messages, clipped to the contract's limits so a long row is never dropped whole. */
-export function toWireParts(r: ScanReport, part = REPORT_PART): ContentToBackground[] {
+/**
+ * One message of a report: findings [from, from + part), clipped to the contract's limits so a long
+ * row is never dropped whole. The first message of a full report replaces the frame's list and
+ * carries the fields; every other one is appended.
+ */
+export function wirePart(r: ScanReport, from: number, first: boolean, part = REPORT_PART): ContentToBackground {
+  const findings = r.findings.slice(from, from + part).map(clip);
+  if (!first) return { type: 'findings', findings, fields: [], append: true };
   const fields = r.fields.slice(0, MAX_FINDINGS_PER_MESSAGE).map((f) => ({ ...clip(f), field: f.field.slice(0, 100) }));
+  return { type: 'findings', findings, fields };
+}
+
+/** A whole report as messages (tests; the Reporter makes them one at a time). */
+export function toWireParts(r: ScanReport, part = REPORT_PART): ContentToBackground[] {
   const out: ContentToBackground[] = [];
-  for (let i = 0; i === 0 || i < r.findings.length; i += part) {
-    const findings = r.findings.slice(i, i + part).map(clip);
-    out.push(
-      i === 0 ? { type: 'findings', findings, fields } : { type: 'findings', findings, fields: [], append: true },
-    );
-  }
+  for (let i = 0; i === 0 || i < r.findings.length; i += part) out.push(wirePart(r, i, i === 0 && !r.append, part));
   return out;
 }
 

@@ -71,6 +71,7 @@ const BLOCK = new Set([
   'HTML',
 ]);
 const CELL = new Set(['TD', 'TH']);
+const FRAME_OR_FIELD = new Set(['IFRAME', 'FRAME', 'TEXTAREA', 'INPUT']);
 
 export interface Segment {
   node: Text;
@@ -102,22 +103,33 @@ type Frame = { node: Node; exit: string } | { node: null; exit: string };
  * A resumable walk: `run(deadline)` extracts until the clock passes `deadline` and says whether it
  * is done, so a 20,000-node page is read in slices that never block input for long. Iterative (an
  * explicit stack), so a page nested 10,000 deep cannot overflow the call stack.
+ *
+ * The text read so far can be used while the walk goes on (`length`, `slice`): the scanner
+ * analyses and marks the top of a long page while the rest is still being read.
  */
 export class TextExtractor {
   private readonly parts: string[] = [];
-  private readonly segments: Segment[] = [];
-  private length = 0;
+  /** Offset of each part in the text, for `slice` (parts are appended in order). */
+  private readonly partStarts: number[] = [];
+  readonly segments: Segment[] = [];
+  private textLength = 0;
   private pendingBreak = '';
   private readonly stack: Frame[];
   private readonly shadow: boolean;
   /** Nodes visited, for the scanner's statistics and tests. */
   visited = 0;
 
+  /** `root` may be several nodes (the blocks a page update added): their texts follow each other. */
   constructor(
-    root: Node,
+    root: Node | readonly Node[],
     private readonly options: ExtractOptions = {},
   ) {
-    this.stack = [{ node: root, exit: '' }];
+    const roots = Array.isArray(root) ? (root as readonly Node[]) : [root as Node];
+    this.stack = [];
+    for (let i = roots.length - 1; i >= 0; i--) {
+      this.stack.push({ node: roots[i]!, exit: '' });
+      if (i > 0) this.stack.push({ node: null, exit: '\n' });
+    }
     this.shadow = options.shadowRoots !== false;
   }
 
@@ -125,17 +137,28 @@ export class TextExtractor {
     return this.stack.length === 0;
   }
 
+  /** Characters of text read so far. */
+  get length(): number {
+    return this.textLength;
+  }
+
   /**
-   * Walks until done or until `now()` passes `deadline` (checked every CHECK_EVERY nodes, as
-   * reading the clock costs more than visiting a node). Returns true when the walk is complete.
+   * Walks until done, until `now()` passes `deadline` (checked every CHECK_EVERY nodes, as reading
+   * the clock costs more than visiting a node), until the text is `untilLength` long, or until
+   * `maxNodes` nodes were visited in all. Returns true when the walk is complete.
    */
-  run(deadline = Infinity, now: () => number = () => performance.now()): boolean {
+  run(
+    deadline = Infinity,
+    now: () => number = () => performance.now(),
+    untilLength = Infinity,
+    maxNodes = Infinity,
+  ): boolean {
     const { stack, options } = this;
     let sinceCheck = 0;
     while (stack.length > 0) {
       if (++sinceCheck >= CHECK_EVERY) {
         sinceCheck = 0;
-        if (now() >= deadline) return false;
+        if (this.textLength >= untilLength || this.visited >= maxNodes || now() >= deadline) return false;
       }
       const frame = stack.pop()!;
       this.visited++;
@@ -147,14 +170,10 @@ export class TextExtractor {
       if (node.nodeType === 3) {
         const data = (node as Text).data;
         if (data.length === 0) continue;
-        if (this.pendingBreak) {
-          this.parts.push(this.pendingBreak);
-          this.length += this.pendingBreak.length;
-          this.pendingBreak = '';
-        }
-        this.segments.push({ node: node as Text, start: this.length });
-        this.parts.push(data);
-        this.length += data.length;
+        if (this.pendingBreak) this.push(this.pendingBreak);
+        this.pendingBreak = '';
+        this.segments.push({ node: node as Text, start: this.textLength });
+        this.push(data);
         continue;
       }
       let children: Node | null = null;
@@ -200,9 +219,39 @@ export class TextExtractor {
     return true;
   }
 
+  private push(part: string): void {
+    this.partStarts.push(this.textLength);
+    this.parts.push(part);
+    this.textLength += part.length;
+  }
+
   private brk(ch: string): void {
-    if (this.length === 0) return;
+    if (this.textLength === 0) return;
     if (ch === '\n' || this.pendingBreak === '') this.pendingBreak = ch;
+  }
+
+  /** The text read so far between offsets a and b (as `result().text.slice(a, b)`). */
+  slice(a: number, b: number): string {
+    a = Math.max(0, a);
+    b = Math.min(this.textLength, b);
+    if (b <= a) return '';
+    const starts = this.partStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= a) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = this.parts[lo]!;
+    const from = a - starts[lo]!;
+    if (b <= starts[lo]! + first.length) return first.slice(from, b - starts[lo]!);
+    const out = [first.slice(from)];
+    for (let k = lo + 1; k < this.parts.length && starts[k]! < b; k++) {
+      const part = this.parts[k]!;
+      out.push(b >= starts[k]! + part.length ? part : part.slice(0, b - starts[k]!));
+    }
+    return out.join('');
   }
 
   result(): Extracted {
@@ -221,7 +270,11 @@ export function extractText(root: Node, options: ExtractOptions = {}): Extracted
 }
 
 /** The text node and offset for a position in the extracted text (binary search). */
-export function locate(ex: Extracted, offset: number, preferEnd = false): { node: Text; offset: number } | null {
+export function locate(
+  ex: Pick<Extracted, 'segments'>,
+  offset: number,
+  preferEnd = false,
+): { node: Text; offset: number } | null {
   const segs = ex.segments;
   if (segs.length === 0) return null;
   let lo = 0;
@@ -236,4 +289,80 @@ export function locate(ex: Extracted, offset: number, preferEnd = false): { node
   const within = offset - seg.start;
   if (within < 0) return { node: seg.node, offset: 0 };
   return { node: seg.node, offset: Math.min(within, seg.node.data.length) };
+}
+
+/** Where a page update lands, for the scanner's incremental rescans (see `blockAround`). */
+export type UpdateRegion = { block: Element } | { block: null; content: boolean };
+
+/**
+ * The nearest block element (or table cell) at or above `node`, inside `root`: the smallest piece
+ * of the page whose text can be read again on its own when `node` was added or changed. `content:
+ * false` when the node is no page content at all (inside a script, a style, a hidden or excluded
+ * element); `block: null, content: true` when only the whole document will do (text added straight
+ * into <body>, or into a shadow tree).
+ */
+export function blockAround(node: Node, root: Node, exclude?: (el: Element) => boolean): UpdateRegion {
+  let block: Element | null = null;
+  for (let n: Node | null = node; n; n = n.parentNode) {
+    if (n === root) return block ? { block } : { block: null, content: true };
+    if (n.nodeType !== 1) {
+      if (n.nodeType === 3) continue;
+      return { block: null, content: true }; // a shadow root or a detached fragment
+    }
+    const el = n as Element;
+    const tag = el.tagName.toUpperCase();
+    // A frame or a field added by the update is met by reading its block (it is no text itself).
+    const opaque = SKIP.has(tag) && !(n === node && FRAME_OR_FIELD.has(tag));
+    if (opaque || el.hasAttribute('hidden') || exclude?.(el)) return { block: null, content: false };
+    if (!block && (BLOCK.has(tag) || CELL.has(tag)) && tag !== 'BODY' && tag !== 'HTML') block = el;
+  }
+  return { block: null, content: true }; // not in the document any more
+}
+
+/**
+ * The page text just before `start` (as the walk would read it, line breaks between blocks), at
+ * least `minChars` of it when there is that much, then on to the nearest short line (a section
+ * header, perhaps) but never more than `maxChars`. Read backwards through the text nodes, so a
+ * long page costs no more than a short one.
+ */
+export function textBefore(
+  start: Node,
+  root: Node,
+  minChars: number,
+  maxChars: number,
+  shortLine: number,
+  exclude?: (el: Element) => boolean,
+): string {
+  const doc = start.ownerDocument ?? (start as Document);
+  const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+  walker.currentNode = start;
+  const parts: string[] = [];
+  let total = 0;
+  let line = 0;
+  let sawShortLine = false;
+  let laterBlock: Node | null = null;
+  for (let n = walker.previousNode(); n; n = walker.previousNode()) {
+    const data = (n as Text).data;
+    if (data.length === 0) continue;
+    const where = blockAround(n, root, exclude);
+    if (where.block === null && !where.content) continue;
+    const block = where.block;
+    if (laterBlock !== null && block !== laterBlock) {
+      // A line ends here (reading backwards): was it short enough to be a header?
+      if (line > 0 && line <= shortLine) sawShortLine = true;
+      if (total >= maxChars || (total >= minChars && sawShortLine)) break;
+      parts.push('\n');
+      total++;
+      line = 0;
+    }
+    laterBlock = block ?? root;
+    // Only the end of a huge text node can matter (a 10 MB node must not be copied whole).
+    const piece = data.length > maxChars ? data.slice(data.length - maxChars) : data;
+    parts.push(piece);
+    total += piece.length;
+    line += piece.trim().length;
+  }
+  parts.reverse();
+  const text = parts.join('');
+  return text.length > maxChars ? text.slice(text.length - maxChars) : text;
 }

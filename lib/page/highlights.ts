@@ -23,16 +23,26 @@ export function highlightApi(win: Window): HighlightApi | null {
     : null;
 }
 
-/** Highlights being filled off-screen, shown all at once by `HighlightRegistry.show`. */
+/**
+ * Highlights being filled, shown all at once by `HighlightRegistry.show` — or, live, each shown as
+ * soon as it is made, so the ranges added after it are painted as they come (a first pass, where
+ * nothing was shown before, marks the top of a long page while the rest is still being read).
+ */
 export class HighlightBatch {
   readonly byName = new Map<string, Highlight>();
-  constructor(private readonly Ctor: typeof Highlight | null) {}
+  constructor(
+    private readonly Ctor: typeof Highlight | null,
+    private readonly onNew: ((name: string, hl: Highlight) => void) | null = null,
+  ) {}
 
   add(p: PlacedFinding): void {
     if (!this.Ctor) return;
     const name = highlightName(p.finding.category, p.finding.assertion);
     let hl = this.byName.get(name);
-    if (!hl) this.byName.set(name, (hl = new this.Ctor()));
+    if (!hl) {
+      this.byName.set(name, (hl = new this.Ctor()));
+      this.onNew?.(name, hl);
+    }
     hl.add(p.range);
   }
 }
@@ -41,10 +51,35 @@ export class HighlightRegistry {
   private owned = new Map<string, Highlight>();
   constructor(private readonly win: Window) {}
 
-  /** A new, empty set of highlights to fill in steps (a big page's thousands of ranges). */
-  begin(): HighlightBatch {
+  /**
+   * A new, empty set of highlights to fill in steps (a big page's thousands of ranges). `live`: it
+   * replaces what this registry shows now, and each of its highlights is shown once made.
+   */
+  begin(live = false): HighlightBatch {
     const api = highlightApi(this.win);
-    return new HighlightBatch(api ? (this.win as unknown as { Highlight: typeof Highlight }).Highlight : null);
+    const Ctor = api ? (this.win as unknown as { Highlight: typeof Highlight }).Highlight : null;
+    if (!live || !api) return new HighlightBatch(Ctor);
+    this.clear();
+    return new HighlightBatch(Ctor, (name, hl) => {
+      api.highlights.set(name, hl);
+      this.owned.set(name, hl);
+    });
+  }
+
+  /** Adds findings to what is shown (the findings of a page update). */
+  add(placed: readonly PlacedFinding[]): void {
+    const api = highlightApi(this.win);
+    if (!api) return;
+    const Ctor = (this.win as unknown as { Highlight: typeof Highlight }).Highlight;
+    for (const p of placed) {
+      const name = highlightName(p.finding.category, p.finding.assertion);
+      let hl = this.owned.get(name);
+      if (!hl) {
+        this.owned.set(name, (hl = new Ctor()));
+        api.highlights.set(name, hl);
+      }
+      hl.add(p.range);
+    }
   }
 
   /** Replaces everything this registry shows with the batch, in one step. */
@@ -77,7 +112,7 @@ export class HighlightRegistry {
   }
 }
 
-export function rangeFor(win: Window, ex: Extracted, start: number, end: number): StaticRange | null {
+export function rangeFor(win: Window, ex: Pick<Extracted, 'segments'>, start: number, end: number): StaticRange | null {
   const a = locate(ex, start, false);
   const b = locate(ex, end, true);
   if (!a || !b) return null;

@@ -9,8 +9,9 @@
  * unit of work: a change inside a frame rescans that frame only.
  */
 import { analyze, type Engine } from '../engine/analyze';
+import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
-import { TextExtractor, type Extracted } from './extract';
+import { TextExtractor, blockAround, textBefore } from './extract';
 import { HighlightBatch, HighlightRegistry, highlightApi, rangeFor, type PlacedFinding } from './highlights';
 
 export type { PlacedFinding } from './highlights';
@@ -23,6 +24,11 @@ export interface FieldFinding extends Finding {
 export interface ScanReport {
   findings: Finding[];
   fields: FieldFinding[];
+  /**
+   * These findings follow those reported before (a page update that only added text at the end);
+   * `fields` is then empty and unchanged. Otherwise the report replaces everything.
+   */
+  append?: boolean;
 }
 
 export interface ScannerOptions {
@@ -65,9 +71,10 @@ export const SLICE_BUDGET_MS = 8;
 export const MUTATION_DEBOUNCE_MS = 150;
 
 /**
- * Text longer than this is analysed in chunks cut at line breaks. On a busy two-core machine the
- * whole pipeline (tokens, matcher, sentences, context cues) ran at about 0.5–1 MB/s on flowsheet
- * text dense with findings, so 6,000 characters stay within a few milliseconds.
+ * Text longer than this is analysed in chunks cut at line breaks. The whole pipeline (tokens,
+ * matcher, sentences, context cues) runs at several MB/s once optimised but far slower in the
+ * first milliseconds of a page, before the engine's code is compiled; 6,000 characters keep a
+ * chunk within a few milliseconds either way.
  */
 export const ANALYZE_CHUNK_CHARS = 6_000;
 
@@ -87,28 +94,44 @@ export const SECTION_LINE_MAX = 40;
 /** A mutation batch with more records than this is not inspected record by record. */
 export const HUGE_BATCH_RECORDS = 500;
 
-const OBSERVE: MutationObserverInit = { subtree: true, childList: true, characterData: true };
+/**
+ * A page update is read again block by block (the paragraphs, rows or cells it added or changed)
+ * when its blocks hold at most this many nodes in all; a bigger one (a whole new view) gets a full
+ * pass, which is sliced.
+ */
+export const UPDATE_MAX_NODES = 2_000;
 
-type Phase = 'extract' | 'analyze' | 'place' | 'fields';
+/** An update touching more separate places than this gets a full pass. */
+const UPDATE_MAX_GROUPS = 64;
 
-/** Ranges created or added to highlights between two looks at the clock. */
-const PLACE_STEP = 128;
+/** Removed text longer than this is not searched for a section header: the page gets a full pass. */
+const REMOVED_TEXT_MAX = 20_000;
+
+const OBSERVE: MutationObserverInit = {
+  subtree: true,
+  childList: true,
+  characterData: true,
+  // The text before a change tells whether it was a section header (see holdsSectionHeader).
+  characterDataOldValue: true,
+};
 
 interface PassJob {
-  phase: Phase;
+  phase: 'text' | 'fields';
   extractor: TextExtractor;
-  extracted: Extracted | null;
-  findings: Finding[];
+  /** Where the next chunk of the text starts (the text before it is analysed and placed). */
   chunkStart: number;
   placed: PlacedFinding[];
-  placeIndex: number;
-  /** The new highlights, filled as ranges are placed and shown at commit. */
+  /** The placed findings by text node, for hit-testing (built as they are placed). */
+  byNode: Map<Node, PlacedFinding[]>;
+  /** The new highlights, filled as ranges are placed and shown at commit (or at once, when live). */
   batch: HighlightBatch;
   fieldEls: (HTMLTextAreaElement | HTMLInputElement)[];
   fieldIndex: number;
   fields: FieldFinding[];
   /** Text nodes whose characters changed while this job ran (their findings may be stale). */
   changed: Set<Node>;
+  /** Nodes were removed while this job ran: its findings' nodes must be checked at commit. */
+  removals: boolean;
   fieldsOnly: boolean;
   /** The same-origin frames met during the walk. */
   frames: Set<Element>;
@@ -122,14 +145,20 @@ interface DocUnit {
   parent: DocUnit | null;
   registry: HighlightRegistry;
   placed: PlacedFinding[];
+  byNode: Map<Node, PlacedFinding[]>;
   findings: Finding[];
   fields: FieldFinding[];
   shadowRoots: Set<ShadowRoot>;
   frames: Set<Element>;
   /** The text fields met in the last full pass, read again when the user types in one. */
   fieldEls: (HTMLTextAreaElement | HTMLInputElement)[];
+  /** A full pass is due. */
   dirty: boolean;
   fieldsDirty: boolean;
+  /** Nodes a page update added or changed, read again block by block (when no full pass is due). */
+  updated: Set<Node>;
+  /** Findings were dropped since the last report: the next one must replace, not append. */
+  dropped: boolean;
   job: PassJob | null;
   ac: AbortController;
 }
@@ -137,6 +166,8 @@ interface DocUnit {
 export interface ScannerStats {
   /** Completed document passes. */
   passes: number;
+  /** Page updates read again block by block instead of by a full pass. */
+  updates: number;
   /** Work slices run. */
   slices: number;
   /** The longest slice, in ms. */
@@ -145,19 +176,86 @@ export interface ScannerStats {
   batches: number;
 }
 
+/**
+ * Runs a function in a task of its own, as soon as the page's pending tasks allow: the scheduler's
+ * postTask where there is one, else a message to ourselves. Not setTimeout(0), which browsers
+ * clamp to 4 ms once nested, leaving the main thread idle between slices.
+ */
+class TaskQueue {
+  private generation = 0;
+  private channel: MessageChannel | null = null;
+  private pending: (() => void) | null = null;
+
+  post(fn: () => void): void {
+    const gen = ++this.generation;
+    const run = () => {
+      if (gen === this.generation) fn();
+    };
+    const scheduler = (globalThis as { scheduler?: { postTask?: (cb: () => void) => Promise<unknown> } }).scheduler;
+    if (typeof scheduler?.postTask === 'function') {
+      scheduler.postTask(run).catch(() => undefined);
+      return;
+    }
+    if (typeof MessageChannel === 'function') {
+      if (!this.channel) {
+        this.channel = new MessageChannel();
+        this.channel.port1.onmessage = () => {
+          const f = this.pending;
+          this.pending = null;
+          f?.();
+        };
+      }
+      this.pending = run;
+      this.channel.port2.postMessage(null);
+      return;
+    }
+    setTimeout(run, 0);
+  }
+
+  cancel(): void {
+    this.generation++;
+    this.pending = null;
+  }
+
+  close(): void {
+    this.cancel();
+    this.channel?.port1.close();
+    this.channel?.port2.close();
+    this.channel = null;
+  }
+}
+
+function indexNode(byNode: Map<Node, PlacedFinding[]>, p: PlacedFinding): void {
+  const r = p.range;
+  let list = byNode.get(r.startContainer);
+  if (!list) byNode.set(r.startContainer, (list = []));
+  list.push(p);
+  if (r.endContainer !== r.startContainer) {
+    let end = byNode.get(r.endContainer);
+    if (!end) byNode.set(r.endContainer, (end = []));
+    end.push(p);
+  }
+}
+
+function indexAll(placed: readonly PlacedFinding[]): Map<Node, PlacedFinding[]> {
+  const byNode = new Map<Node, PlacedFinding[]>();
+  for (const p of placed) indexNode(byNode, p);
+  return byNode;
+}
+
 export class PageScanner {
   private units: DocUnit[] = [];
   private byDoc = new Map<Document, DocUnit>();
   private placed: PlacedFinding[] = [];
-  private byNode = new Map<Node, PlacedFinding[]>();
   private current = -1;
   private delayTimer: ReturnType<typeof setTimeout> | null = null;
-  private sliceTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly slices = new TaskQueue();
+  private slicePending = false;
   private observer: MutationObserver | null = null;
   private run: AbortController | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
-  readonly stats: ScannerStats = { passes: 0, slices: 0, longestSliceMs: 0, batches: 0 };
+  readonly stats: ScannerStats = { passes: 0, updates: 0, slices: 0, longestSliceMs: 0, batches: 0 };
 
   constructor(private readonly opts: ScannerOptions) {
     this.now = opts.now ?? (() => opts.win.performance.now());
@@ -188,7 +286,7 @@ export class PageScanner {
     this.addUnit(this.opts.win.document, this.opts.win, null, null);
     // The first slice gets a task of its own: the content script's start (parsing the lexicon,
     // building the matcher) is already a task of its own length.
-    this.sliceTimer = setTimeout(this.pump, 0);
+    this.nextSlice();
   }
 
   /** Resolves when no work is pending (tests, the benchmark). */
@@ -198,7 +296,7 @@ export class PageScanner {
   }
 
   private busy(): boolean {
-    return this.delayTimer !== null || this.sliceTimer !== null || this.units.some((u) => u.dirty || u.fieldsDirty);
+    return this.delayTimer !== null || this.slicePending || this.units.some(hasWork);
   }
 
   /** A full pass over every document, now, in one go (the CLI-like path; tests and benchmark). */
@@ -223,6 +321,7 @@ export class PageScanner {
       parent,
       registry: new HighlightRegistry(win),
       placed: [],
+      byNode: new Map(),
       findings: [],
       fields: [],
       shadowRoots: new Set(),
@@ -230,6 +329,8 @@ export class PageScanner {
       fieldEls: [],
       dirty: true,
       fieldsDirty: false,
+      updated: new Set(),
+      dropped: false,
       job: null,
       ac,
     };
@@ -275,9 +376,24 @@ export class PageScanner {
       const unit = doc ? this.byDoc.get(doc) : undefined;
       if (!unit) continue;
       any = true;
-      unit.dirty = true;
       touched.add(unit);
-      if (!huge && r.type === 'characterData') unit.job?.changed.add(r.target);
+      const removal = r.type === 'childList' && r.removedNodes.length > 0;
+      if (unit.job) {
+        // A pass is under way: it may have read this part already. Its findings on changed or
+        // removed nodes are dropped at its end, and a full pass follows.
+        unit.dirty = true;
+        if (r.type === 'characterData') unit.job.changed.add(r.target);
+        if (removal || huge) unit.job.removals = true;
+      } else if (huge) {
+        unit.dirty = true;
+      } else if (!unit.dirty) {
+        // Read again only where the page changed: the added nodes, the changed text, the element
+        // that lost children (its text, and so the context of what stays, changed). A header that
+        // went away changed the context of everything after it: that takes a full pass.
+        if (r.type === 'characterData' || removal) unit.updated.add(r.target);
+        if (r.type === 'childList') for (const n of r.addedNodes) if (!this.isOwnNode(n)) unit.updated.add(n);
+        if (this.removedHeader(r)) unit.dirty = true;
+      }
     }
     if (!any) return;
     this.stats.batches++;
@@ -285,16 +401,32 @@ export class PageScanner {
     // every touched document gets a full pass and its old highlights are checked wholesale below.
     for (const unit of touched) {
       if (unit.job && huge) unit.job = null;
+      if (unit.dirty) unit.updated.clear();
       this.dropStale(unit, huge ? null : records);
     }
     this.schedule();
+  }
+
+  /** Whether a mutation took away text that was (or may have been) a section header. */
+  private removedHeader(r: MutationRecord): boolean {
+    const texts: string[] = [];
+    if (r.type === 'characterData') texts.push(r.oldValue ?? '');
+    else for (const n of r.removedNodes) if (!this.isOwnNode(n)) texts.push(n.textContent ?? '');
+    let length = 0;
+    for (const t of texts) length += t.length;
+    if (length > REMOVED_TEXT_MAX) return true;
+    return texts.some((t) => holdsSectionHeader(this.opts.engine, t));
+  }
+
+  private isOwnNode(n: Node): boolean {
+    return n.nodeType === 1 && this.isOwn(n);
   }
 
   /** The hover card's host being added to <html> is the extension's own change. */
   private onlyOwnNodes(r: MutationRecord): boolean {
     if (r.type !== 'childList') return false;
     const nodes = [...r.addedNodes, ...r.removedNodes];
-    return nodes.length > 0 && nodes.every((n) => n.nodeType === 1 && this.isOwn(n));
+    return nodes.length > 0 && nodes.every((n) => this.isOwnNode(n));
   }
 
   /**
@@ -308,13 +440,16 @@ export class PageScanner {
       if (r.type === 'characterData') changed.add(r.target);
       else if (r.removedNodes.length > 0) removals = true;
     }
+    if (changed.size === 0 && !removals) return;
     const keep: PlacedFinding[] = [];
     const gone: PlacedFinding[] = [];
     for (const p of unit.placed) (isCurrent(p, changed, removals) ? keep : gone).push(p);
     if (gone.length === 0) return;
     unit.placed = keep;
     unit.findings = keep.map((p) => p.finding);
+    unit.byNode = indexAll(keep);
     unit.registry.remove(gone);
+    unit.dropped = true;
     this.reindex();
   }
 
@@ -326,9 +461,14 @@ export class PageScanner {
     }, MUTATION_DEBOUNCE_MS);
   }
 
+  private nextSlice(): void {
+    this.slicePending = true;
+    this.slices.post(this.pump);
+  }
+
   /** Runs one slice of work and, if more remains, queues the next slice behind the page's tasks. */
   private pump = (): void => {
-    this.sliceTimer = null;
+    this.slicePending = false;
     if (!this.run) return;
     const start = this.now();
     const more = this.work(start + SLICE_BUDGET_MS);
@@ -336,7 +476,7 @@ export class PageScanner {
     this.stats.slices++;
     if (took > this.stats.longestSliceMs) this.stats.longestSliceMs = took;
     if (more) {
-      this.sliceTimer = setTimeout(this.pump, 0);
+      this.nextSlice();
     } else if (!this.busy()) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -347,103 +487,153 @@ export class PageScanner {
   /** Does work until `deadline`; returns whether work remains. */
   private work(deadline: number): boolean {
     let reported = false;
+    const appended: Finding[] = [];
+    let replace = false;
+    const flush = () => {
+      if (replace || !reported) this.report();
+      else if (appended.length > 0) this.opts.onReport({ findings: appended, fields: [], append: true });
+    };
     for (;;) {
-      const unit = this.units.find((u) => u.dirty || u.fieldsDirty || u.job);
+      const unit = this.units.find(hasWork);
       if (!unit) break;
-      if (!unit.job) {
-        unit.job = this.newJob(unit, !unit.dirty);
-        unit.dirty = false;
-        unit.fieldsDirty = false;
+      if (!unit.job && !unit.dirty && unit.updated.size > 0) {
+        const update = this.update(unit, deadline);
+        if (update === 'full') {
+          unit.dirty = true;
+          unit.updated.clear();
+          continue;
+        }
+        if (update.added !== null && !unit.dropped && this.isLastWithFindings(unit)) appended.push(...update.added);
+        else replace = true;
+        unit.dropped = false;
+        reported = true;
+        this.stats.updates++;
+        this.opts.onCommit?.();
+      } else {
+        if (!unit.job) {
+          unit.job = this.newJob(unit, !unit.dirty);
+          unit.dirty = false;
+          unit.fieldsDirty = false;
+          if (!unit.job.fieldsOnly) unit.updated.clear();
+        }
+        const finished = this.advance(unit, unit.job, deadline);
+        if (!finished) {
+          if (reported) flush();
+          return true;
+        }
+        this.commit(unit, unit.job);
+        unit.job = null;
+        unit.dropped = false;
+        reported = true;
+        replace = true;
       }
-      const finished = this.advance(unit, unit.job, deadline);
-      if (!finished) return true;
-      this.commit(unit, unit.job);
-      unit.job = null;
-      reported = true;
-      if (this.now() >= deadline && this.units.some((u) => u.dirty || u.fieldsDirty || u.job)) {
-        this.report();
+      if (this.now() >= deadline && this.units.some(hasWork)) {
+        flush();
         return true;
       }
     }
-    if (reported) this.report();
+    if (reported) flush();
     return false;
+  }
+
+  /** Whether no document after this one shows a finding (so this one's new findings end the list). */
+  private isLastWithFindings(unit: DocUnit): boolean {
+    for (let i = this.units.indexOf(unit) + 1; i < this.units.length; i++) {
+      if (this.units[i]!.placed.length > 0) return false;
+    }
+    return true;
   }
 
   private newJob(unit: DocUnit, fieldsOnly: boolean): PassJob {
     const fieldEls: PassJob['fieldEls'] = fieldsOnly ? unit.fieldEls.filter((el) => el.isConnected) : [];
     const frames = new Set<Element>();
     const root = unit.doc.body ?? unit.doc.documentElement;
-    const signal = unit.ac.signal;
     const extractor = new TextExtractor(root ?? unit.doc, {
       exclude: this.opts.exclude,
       onField: (el) => fieldEls.push(el),
       onFrame: this.opts.frames === false ? undefined : (el) => frames.add(el),
-      onShadowRoot: (sr) => {
-        if (unit.shadowRoots.has(sr)) return;
-        unit.shadowRoots.add(sr);
-        // Mutations inside a shadow tree are not seen by an observer of the document.
-        this.observer?.observe(sr, OBSERVE);
-        this.opts.onShadowRoot?.(sr, signal);
-      },
+      onShadowRoot: (sr) => this.takeShadowRoot(unit, sr),
     });
+    // Where nothing is shown yet (the first pass), findings are shown as they are placed, so the
+    // top of a long page is marked long before its end is read; a rescan replaces what is shown
+    // in one step at its end, so nothing flickers.
+    const live = !fieldsOnly && unit.placed.length === 0;
     const job: PassJob = {
-      phase: 'extract',
+      phase: fieldsOnly ? 'fields' : 'text',
       extractor,
-      extracted: null,
-      findings: [],
       chunkStart: 0,
       placed: [],
-      placeIndex: 0,
-      batch: unit.registry.begin(),
+      byNode: new Map(),
+      batch: unit.registry.begin(live),
       fieldEls,
       fieldIndex: 0,
       fields: [],
       changed: new Set(),
+      removals: false,
       fieldsOnly,
       frames,
     };
-    // Typing in a field changes no DOM: only the fields need reading again.
-    if (fieldsOnly) job.phase = 'fields';
+    if (live) unit.byNode = job.byNode; // hovering works on what is already marked
     return job;
+  }
+
+  private takeShadowRoot(unit: DocUnit, sr: ShadowRoot): void {
+    if (unit.shadowRoots.has(sr)) return;
+    unit.shadowRoots.add(sr);
+    // Mutations inside a shadow tree are not seen by an observer of the document.
+    this.observer?.observe(sr, OBSERVE);
+    this.opts.onShadowRoot?.(sr, unit.ac.signal);
+  }
+
+  /** Analyses, places and indexes findings (of a pass or an update) as the user switched them on. */
+  private place(
+    unit: DocUnit,
+    findings: readonly Finding[],
+    segments: Pick<TextExtractor, 'segments'>,
+    shift: number,
+    out: PlacedFinding[],
+    byNode: Map<Node, PlacedFinding[]>,
+    batch: HighlightBatch | null,
+  ): void {
+    const disabled = this.opts.disabled;
+    for (const f of findings) {
+      if (disabled?.has(f.category)) continue;
+      const range = rangeFor(unit.win, segments, f.start - shift, f.end - shift);
+      if (!range) continue;
+      const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
+      out.push(p);
+      indexNode(byNode, p);
+      batch?.add(p);
+    }
   }
 
   /** Advances a job until it is finished (true) or the deadline passes (false). */
   private advance(unit: DocUnit, job: PassJob, deadline: number): boolean {
     const { engine, disabled } = this.opts;
-    const keep = (f: Finding) => !disabled?.has(f.category);
-    while (this.now() < deadline || deadline === Infinity) {
-      if (job.phase === 'extract') {
-        if (!job.extractor.run(deadline, this.now)) return false;
-        job.extracted = job.extractor.result();
-        job.phase = 'analyze';
-      } else if (job.phase === 'analyze') {
-        const text = job.extracted!.text;
-        if (job.chunkStart >= text.length) {
-          job.phase = 'place';
+    while (deadline === Infinity || this.now() < deadline) {
+      if (job.phase === 'text') {
+        const ex = job.extractor;
+        // A chunk is analysed once the text reaches past its end, so its cut is the one a whole
+        // reading would make; reading and analysing alternate down the page.
+        const need = job.chunkStart + ANALYZE_CHUNK_CHARS + 1;
+        if (!ex.done && ex.length < need) {
+          ex.run(deadline, this.now, need);
           continue;
         }
-        const chunk = analyzeChunk(engine, text, job.chunkStart);
-        for (const f of chunk.findings) if (keep(f)) job.findings.push(f);
-        job.chunkStart = chunk.end;
-      } else if (job.phase === 'place') {
-        const ex = job.extracted!;
-        const stopAt = Math.min(job.findings.length, job.placeIndex + PLACE_STEP);
-        for (; job.placeIndex < stopAt; job.placeIndex++) {
-          const f = job.findings[job.placeIndex]!;
-          const range = rangeFor(unit.win, ex, f.start, f.end);
-          if (!range) continue;
-          const p = { finding: f, range };
-          job.placed.push(p);
-          job.batch.add(p);
+        if (job.chunkStart >= ex.length) {
+          job.phase = 'fields';
+          continue;
         }
-        if (job.placeIndex >= job.findings.length) job.phase = 'fields';
+        const chunk = analyzeChunk(engine, ex, job.chunkStart);
+        job.chunkStart = chunk.end;
+        this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode, job.batch);
       } else {
         if (job.fieldIndex >= job.fieldEls.length) return true;
         const el = job.fieldEls[job.fieldIndex++]!;
         const value = fieldValue(el);
         if (!value) continue;
         const label = fieldLabel(el) || `field ${job.fieldIndex}`;
-        for (const f of analyze(engine, value)) if (keep(f)) job.fields.push({ ...f, field: label });
+        for (const f of analyze(engine, value)) if (!disabled?.has(f.category)) job.fields.push({ ...f, field: label });
       }
     }
     return false;
@@ -456,8 +646,14 @@ export class PageScanner {
     unit.fieldEls = job.fieldEls;
     // A mutation that arrived while the job ran may have changed text it already read: those
     // findings are not shown, and the unit is dirty again so the next pass finds them afresh.
-    const placed = job.placed.filter((p) => isCurrent(p, job.changed, true));
+    let placed = job.placed;
+    let byNode = job.byNode;
+    if (job.changed.size > 0 || job.removals) {
+      placed = job.placed.filter((p) => isCurrent(p, job.changed, job.removals));
+      if (placed.length !== job.placed.length) byNode = indexAll(placed);
+    }
     unit.placed = placed;
+    unit.byNode = byNode;
     unit.findings = placed.map((p) => p.finding);
     unit.registry.show(job.batch);
     if (placed.length !== job.placed.length) {
@@ -469,23 +665,128 @@ export class PageScanner {
     this.opts.onCommit?.();
   }
 
+  /**
+   * Reads again only the blocks a page update touched (with the text before them as context), and
+   * puts their findings in place of the old ones there. 'full' when the update is too big or too
+   * spread out for that, or touches the document's top level: a full pass does it instead.
+   * `added`: the new findings when the update only added findings after all others, else null.
+   */
+  private update(unit: DocUnit, deadline: number): 'full' | { added: Finding[] | null } {
+    const exclude = this.opts.exclude;
+    const root = unit.doc.body ?? unit.doc.documentElement;
+    if (!root) return 'full';
+    const blocks = new Set<Element>();
+    for (const n of unit.updated) {
+      if (!n.isConnected) continue; // added and removed again: nothing to read
+      const where = blockAround(n, root, exclude);
+      if (where.block) blocks.add(where.block);
+      else if (where.content) return 'full';
+    }
+    unit.updated.clear();
+    // The outermost blocks, in document order, grouped into runs of neighbours (a hundred
+    // paragraphs appended together are one text, read with one lead-in).
+    const outer = [...blocks].filter((b) => {
+      for (let a = b.parentNode; a; a = a.parentNode) if (blocks.has(a as Element)) return false;
+      return true;
+    });
+    outer.sort((a, b) => (a.compareDocumentPosition(b) & 4 /* FOLLOWING */ ? -1 : 1));
+    const groups: Element[][] = [];
+    for (const b of outer) {
+      const g = groups[groups.length - 1];
+      if (g && b.previousElementSibling === g[g.length - 1]) g.push(b);
+      else groups.push([b]);
+    }
+    if (groups.length > UPDATE_MAX_GROUPS) return 'full';
+    let added: Finding[] | null = [];
+    for (let gi = 0; gi < groups.length; gi++) {
+      if (gi > 0 && this.now() >= deadline) {
+        // Out of time: the rest waits for the next slice, and this report replaces.
+        for (const g of groups.slice(gi)) for (const b of g) unit.updated.add(b);
+        added = null;
+        break;
+      }
+      const group = groups[gi]!;
+      const frames: Element[] = [];
+      const ex = new TextExtractor(group, {
+        exclude,
+        onField: (el) => {
+          unit.fieldEls.push(el);
+          unit.fieldsDirty = true;
+        },
+        onFrame: this.opts.frames === false ? undefined : (el) => frames.push(el),
+        onShadowRoot: (sr) => this.takeShadowRoot(unit, sr),
+      });
+      if (!ex.run(Infinity, this.now, Infinity, UPDATE_MAX_NODES)) return 'full';
+      for (const el of frames) this.trackFrame(unit, el, true);
+      // The old findings in these blocks give way to the new ones.
+      const old = new Set<PlacedFinding>();
+      for (const seg of ex.segments) for (const p of unit.byNode.get(seg.node) ?? []) old.add(p);
+      if (old.size > 0) {
+        unit.placed = unit.placed.filter((p) => !old.has(p));
+        for (const p of old) {
+          for (const n of [p.range.startContainer, p.range.endContainer]) {
+            const list = unit.byNode.get(n)?.filter((q) => q !== p);
+            if (list && list.length > 0) unit.byNode.set(n, list);
+            else unit.byNode.delete(n);
+          }
+        }
+        unit.registry.remove([...old]);
+        added = null;
+      }
+      const text = ex.result().text;
+      if (text.length === 0) continue;
+      // A new header heads the text after it too: unless nothing follows, that takes a full pass.
+      if (holdsSectionHeader(this.opts.engine, text) && followedByContent(group[group.length - 1]!, root))
+        return 'full';
+      const lead = textBefore(group[0]!, root, ANALYZE_LEAD_CHARS, ANALYZE_CHUNK_CHARS, SECTION_LINE_MAX, exclude);
+      const shift = lead.length > 0 ? lead.length + 1 : 0;
+      const all = shift > 0 ? `${lead}\n${text}` : text;
+      const found: Finding[] = [];
+      for (let from = shift; from < all.length;) {
+        const chunk = analyzeChunk(this.opts.engine, all, from);
+        found.push(...chunk.findings);
+        from = chunk.end;
+      }
+      const fresh: PlacedFinding[] = [];
+      this.place(unit, found, ex, shift, fresh, unit.byNode, null);
+      if (fresh.length === 0) continue;
+      unit.registry.add(fresh);
+      // Into document order: after every finding that precedes the group.
+      const first = group[0]!;
+      let lo = 0;
+      let hi = unit.placed.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (first.compareDocumentPosition(unit.placed[mid]!.range.startContainer) & 2 /* PRECEDING */) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < unit.placed.length) added = null;
+      unit.placed.splice(lo, 0, ...fresh);
+      added?.push(...fresh.map((p) => p.finding));
+    }
+    unit.findings = unit.placed.map((p) => p.finding);
+    this.reindex();
+    return { added };
+  }
+
   /** Takes on the same-origin frames met in a pass and lets go of those that are gone. */
   private syncFrames(unit: DocUnit, frames: Set<Element>): void {
-    const signal = unit.ac.signal;
-    for (const el of frames) {
-      if (!unit.frames.has(el)) {
-        unit.frames.add(el);
-        // A frame that navigates (a tab of the EHR loading another chart) gets a new document.
-        el.addEventListener('load', () => this.checkFrame(unit, el), { signal });
-      }
-      this.checkFrame(unit, el, false);
-    }
+    for (const el of frames) this.trackFrame(unit, el, false);
     for (const el of [...unit.frames]) {
       if (!frames.has(el)) {
         unit.frames.delete(el);
         for (const child of this.units.filter((u) => u.parent === unit && u.frameEl === el)) this.removeUnit(child);
       }
     }
+  }
+
+  private trackFrame(unit: DocUnit, el: Element, schedule: boolean): void {
+    if (!unit.frames.has(el)) {
+      unit.frames.add(el);
+      // A frame that navigates (a tab of the EHR loading another chart) gets a new document.
+      el.addEventListener('load', () => this.checkFrame(unit, el), { signal: unit.ac.signal });
+    }
+    this.checkFrame(unit, el, schedule);
   }
 
   private checkFrame(unit: DocUnit, el: Element, schedule = true): void {
@@ -506,17 +807,7 @@ export class PageScanner {
   }
 
   private reindex(): void {
-    this.placed = this.units.flatMap((u) => u.placed);
-    this.byNode = new Map();
-    for (const p of this.placed) {
-      const r = p.range;
-      const nodes = r.startContainer === r.endContainer ? [r.startContainer] : [r.startContainer, r.endContainer];
-      for (const n of nodes) {
-        let list = this.byNode.get(n);
-        if (!list) this.byNode.set(n, (list = []));
-        list.push(p);
-      }
-    }
+    this.placed = this.units.length === 1 ? this.units[0]!.placed : this.units.flatMap((u) => u.placed);
     if (this.current >= this.placed.length) this.current = -1;
   }
 
@@ -529,7 +820,7 @@ export class PageScanner {
 
   /** The finding under a caret position (from caretPositionFromPoint), if any. */
   findingAt(node: Node, offset: number): PlacedFinding | null {
-    const list = this.byNode.get(node);
+    const list = node.ownerDocument ? this.byDoc.get(node.ownerDocument)?.byNode.get(node) : undefined;
     if (!list) return null;
     for (const p of list) {
       const r = p.range;
@@ -578,9 +869,9 @@ export class PageScanner {
   /** Stops everything: observers, timers, listeners, highlights. `start()` may run again after. */
   stop(): void {
     if (this.delayTimer !== null) clearTimeout(this.delayTimer);
-    if (this.sliceTimer !== null) clearTimeout(this.sliceTimer);
     this.delayTimer = null;
-    this.sliceTimer = null;
+    this.slices.close();
+    this.slicePending = false;
     this.observer?.disconnect();
     this.observer = null;
     for (const u of [...this.units]) this.removeUnit(u);
@@ -589,7 +880,6 @@ export class PageScanner {
     this.run?.abort();
     this.run = null;
     this.placed = [];
-    this.byNode.clear();
     this.current = -1;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -597,17 +887,41 @@ export class PageScanner {
   }
 }
 
+/** Whether any node comes after `node` (outside it) within `root`. */
+function followedByContent(node: Node, root: Node): boolean {
+  for (let n: Node | null = node; n && n !== root; n = n.parentNode) {
+    for (let s = n.nextSibling; s; s = s.nextSibling) {
+      if (s.nodeType === 1 || (s.nodeType === 3 && (s as Text).data.trim() !== '')) return true;
+    }
+  }
+  return false;
+}
+
+function hasWork(u: DocUnit): boolean {
+  return u.dirty || u.fieldsDirty || u.job !== null || u.updated.size > 0;
+}
+
+/** Text to analyse in chunks: a string, or the text a walk has read so far. */
+export interface TextSource {
+  readonly length: number;
+  slice(start: number, end: number): string;
+}
+
 /**
  * Analyses the chunk of `text` that starts at `from` (see nextChunk) and returns its findings in
  * offsets of the whole text, and where the next chunk starts. Called until `end` reaches the text's
  * length, it yields what one `analyze(engine, text)` would, in steps of bounded length.
  */
-export function analyzeChunk(engine: Engine, text: string, from: number): { findings: Finding[]; end: number } {
+export function analyzeChunk(
+  engine: Engine,
+  text: string | TextSource,
+  from: number,
+): { findings: Finding[]; end: number } {
   const { start, end, lead } = nextChunk(text, from);
   const findings: Finding[] = [];
   for (const f of analyze(engine, text.slice(lead, end))) {
     if (f.start + lead < start) continue; // in the lead-in: the previous chunk reported it
-    findings.push(shift(f, lead));
+    findings.push(shiftFinding(f, lead));
   }
   return { findings, end };
 }
@@ -622,20 +936,27 @@ function isCurrent(p: PlacedFinding, changed: Set<Node>, checkAttached: boolean)
   return a.isConnected && b.isConnected && r.startOffset <= a.data.length && r.endOffset <= b.data.length;
 }
 
-/** The next chunk of `text` to analyse from `from`: cut at a line break, with a lead-in. */
-export function nextChunk(text: string, from: number): { start: number; end: number; lead: number } {
-  let end = text.length;
+/**
+ * The next chunk of `text` to analyse from `from`: cut at a line break, with a lead-in. Only a
+ * window of the text around `from` is looked at, so a text without line breaks (one 10 MB node)
+ * costs the same per chunk as any other.
+ */
+export function nextChunk(text: string | TextSource, from: number): { start: number; end: number; lead: number } {
+  const length = text.length;
+  const base = Math.max(0, from - ANALYZE_CHUNK_CHARS - ANALYZE_LEAD_CHARS);
+  const w = text.slice(base, Math.min(length, from + ANALYZE_CHUNK_CHARS + 1));
+  let end = length;
   if (end - from > ANALYZE_CHUNK_CHARS) {
-    const cut = text.lastIndexOf('\n', from + ANALYZE_CHUNK_CHARS);
-    end = cut > from ? cut + 1 : from + ANALYZE_CHUNK_CHARS;
+    const cut = w.lastIndexOf('\n', from - base + ANALYZE_CHUNK_CHARS);
+    end = cut >= 0 && cut + base > from ? cut + base + 1 : from + ANALYZE_CHUNK_CHARS;
   }
   if (from === 0) return { start: 0, end, lead: 0 };
-  let lead = Math.max(0, from - ANALYZE_LEAD_CHARS);
-  const nl = text.lastIndexOf('\n', lead);
-  lead = nl >= 0 ? nl + 1 : 0;
+  const reach = Math.max(0, from - ANALYZE_LEAD_CHARS);
+  const nl = w.lastIndexOf('\n', reach - base);
+  let lead = nl >= 0 ? nl + base + 1 : base;
   // Carry the nearest short line above the cut into the lead-in: it may be a section header.
-  const header = lastShortLine(text, from);
-  if (header !== null && header < lead) lead = header;
+  const header = lastShortLine(w, from - base);
+  if (header !== null && header + base < lead) lead = header + base;
   return { start: from, end, lead };
 }
 
@@ -653,7 +974,7 @@ function lastShortLine(text: string, pos: number): number | null {
   return null;
 }
 
-function shift(f: Finding, by: number): Finding {
+function shiftFinding(f: Finding, by: number): Finding {
   if (by === 0) return f;
   return {
     ...f,

@@ -1,0 +1,192 @@
+/**
+ * Page updates are read again block by block: what the scanner shows after any sequence of
+ * updates must be what a full pass over the final page would show, while only the touched blocks
+ * are read and an update that only adds at the end is reported as an append.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../lib/engine/analyze';
+import { TextExtractor, extractText } from '../../../lib/page/extract';
+import {
+  ANALYZE_CHUNK_CHARS,
+  ANALYZE_LEAD_CHARS,
+  MUTATION_DEBOUNCE_MS,
+  PageScanner,
+  nextChunk,
+  type ScanReport,
+} from '../../../lib/page/scanner';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const engine = createEngine(loadKnowledge('tests/fixtures/knowledge-mini').lexicon);
+
+function setBody(html: string): void {
+  const parsed = new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
+  document.body.replaceChildren(...[...parsed.body.childNodes].map((n) => document.importNode(n, true)));
+}
+
+async function settle(scanner: PageScanner): Promise<void> {
+  await new Promise((r) => setTimeout(r, MUTATION_DEBOUNCE_MS + 20));
+  await scanner.idle();
+}
+
+function started() {
+  const reports: ScanReport[] = [];
+  const ac = new AbortController();
+  const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: (r) => reports.push(r) });
+  scanner.start();
+  return { scanner, reports, ac };
+}
+
+const view = (s: PageScanner) => s.findings.map((p) => `${p.finding.concept}:${p.finding.assertion}:${p.finding.text}`);
+
+/** What a fresh scanner finds on the page as it is now. */
+async function fullScan(): Promise<string[]> {
+  const { scanner, ac } = started();
+  await scanner.idle();
+  const out = view(scanner);
+  ac.abort();
+  return out;
+}
+
+describe('page updates', () => {
+  it('reads only the added blocks, with the section above them as context, and appends', async () => {
+    setBody('<main><h2>Family History</h2><p>Mother with migraine.</p></main>');
+    const { scanner, reports, ac } = started();
+    await scanner.idle();
+    expect(view(scanner)).toEqual(['migraine:family:migraine']);
+    const passes = scanner.stats.passes;
+    const p = document.createElement('p');
+    p.textContent = 'Sister with aura.';
+    document.querySelector('main')!.append(p);
+    await settle(scanner);
+    expect(scanner.stats.passes).toBe(passes); // no full pass
+    expect(scanner.stats.updates).toBe(1);
+    expect(view(scanner)).toEqual(['migraine:family:migraine', 'aura:family:aura']);
+    const last = reports[reports.length - 1]!;
+    expect(last.append).toBe(true);
+    expect(last.findings.map((f) => f.concept)).toEqual(['aura']);
+    // The range lies on the new text node.
+    expect(scanner.findings[1]!.range.startContainer).toBe(p.firstChild);
+    ac.abort();
+  });
+
+  it('keeps document order and replaces the report when text is added in the middle', async () => {
+    setBody('<main><p id="a">Reports nausea.</p><p id="b">Photophobia today.</p></main>');
+    const { scanner, reports, ac } = started();
+    await scanner.idle();
+    const p = document.createElement('p');
+    p.textContent = 'Denies aura.';
+    document.getElementById('a')!.after(p);
+    await settle(scanner);
+    expect(view(scanner)).toEqual([
+      'nausea-vomiting:affirmed:nausea',
+      'aura:negated:aura',
+      'photophobia:affirmed:Photophobia',
+    ]);
+    const last = reports[reports.length - 1]!;
+    expect(last.append).toBeFalsy();
+    expect(last.findings.map((f) => f.concept)).toEqual(['nausea-vomiting', 'aura', 'photophobia']);
+    ac.abort();
+  });
+
+  it('replaces the findings of a block whose text changed', async () => {
+    setBody('<main><p id="a">Reports <b>nausea</b> and aura.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    document
+      .querySelector('#a')!
+      .insertBefore(document.createTextNode('Denies '), document.querySelector('#a')!.firstChild);
+    await settle(scanner);
+    expect(view(scanner)).toEqual(await fullScan().then((v) => v));
+    ac.abort();
+  });
+
+  it('after any sequence of updates shows what a full pass would show', async () => {
+    const SENTENCES = [
+      'Denies aura.',
+      'Reports nausea and photophobia.',
+      'Family History',
+      'Mother with migraine.',
+      'No photophobia.',
+      'Plan: consider ketamine.',
+      'History of migraine.',
+      'Vitals stable.',
+    ];
+    const op = fc.record({
+      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline'),
+      at: fc.nat(),
+      sentence: fc.constantFrom(...SENTENCES),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 6 }), async (ops) => {
+        setBody('<main><p>Reports nausea.</p><h3>Family History</h3><p>Father with aura.</p></main>');
+        const { scanner, ac } = started();
+        await scanner.idle();
+        const main = document.querySelector('main')!;
+        for (const o of ops) {
+          const blocks = [...main.children];
+          const target = blocks[o.at % Math.max(1, blocks.length)];
+          const p = document.createElement('p');
+          p.textContent = o.sentence;
+          if (o.kind === 'append' || !target) main.append(p);
+          else if (o.kind === 'insert') target.before(p);
+          else if (o.kind === 'edit' && target.firstChild) (target.firstChild as Text).data = o.sentence;
+          else if (o.kind === 'remove' && blocks.length > 1) target.remove();
+          else target.append(document.createTextNode(` ${o.sentence}`));
+        }
+        await settle(scanner);
+        const incremental = view(scanner);
+        ac.abort();
+        expect(incremental).toEqual(await fullScan());
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('takes a full pass for text added straight into <body>', async () => {
+    setBody('<p>Reports nausea.</p>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    const passes = scanner.stats.passes;
+    document.body.append(document.createTextNode('Aura.'));
+    await settle(scanner);
+    expect(scanner.stats.passes).toBe(passes + 1);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+});
+
+describe('reading a long text as it is walked', () => {
+  it('gives any slice of the text read so far, across roots', () => {
+    setBody('<p>Alpha <b>beta</b> gamma.</p><div>Delta<span> epsilon</span></div><p>Zeta</p>');
+    const roots = [...document.body.children];
+    const ex = new TextExtractor(roots);
+    ex.run();
+    const whole = ex.result().text;
+    expect(whole).toBe(extractText(document.body).text);
+    fc.assert(
+      fc.property(fc.nat(whole.length), fc.nat(whole.length), (a, b) => {
+        expect(ex.slice(a, b)).toBe(whole.slice(a, b));
+      }),
+    );
+  });
+
+  it('looks at a bounded window per chunk, even on text without a line break', () => {
+    const text = 'lorem ipsum '.repeat(200_000); // 2.4 MB, one line
+    let longest = 0;
+    const source = {
+      length: text.length,
+      slice: (a: number, b: number) => {
+        longest = Math.max(longest, b - a);
+        return text.slice(a, b);
+      },
+    };
+    for (let from = 0; from < text.length;) {
+      const c = nextChunk(source, from);
+      expect(c.end).toBeGreaterThan(from);
+      expect(nextChunk(text, from)).toEqual(c);
+      from = c.end;
+    }
+    expect(longest).toBeLessThanOrEqual(2 * ANALYZE_CHUNK_CHARS + ANALYZE_LEAD_CHARS + 1);
+  });
+});
