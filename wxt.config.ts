@@ -10,7 +10,11 @@ export default defineConfig({
   imports: false,
   // Tests build a store variant beside the end-to-end one without replacing it.
   outDir: process.env.CHARTLIGHT_OUT_DIR ?? '.output',
-  vite: () => ({ plugins: [preact(), knowledgePlugin()] }),
+  vite: () => ({
+    plugins: [preact(), knowledgePlugin()],
+    // The benchmark's builds leave performance marks when a pass or an update is shown (counts only).
+    define: { __CHARTLIGHT_MARKS__: JSON.stringify(process.env.CHARTLIGHT_MARKS === '1') },
+  }),
   manifest: ({ browser, manifestVersion }) =>
     buildManifest({
       browser,

@@ -168,6 +168,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     const p = msg.type === 'step' ? scanner.step(msg.direction) : (scanner.findings[msg.index] ?? null);
     if (!p) return;
     scanner.setCurrent(p);
+    scanner.showFinding(p);
     reveal(scanner, p, signal);
     card.show(p.finding, anchorRect(scanner, p), true);
   });

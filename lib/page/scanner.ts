@@ -12,9 +12,13 @@ import { analyze, type Engine } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
 import { TextExtractor, blockAround, textBefore } from './extract';
-import { HighlightBatch, HighlightRegistry, highlightApi, rangeFor, type PlacedFinding } from './highlights';
+import { HighlightRegistry, highlightApi, rangeFor, type PlacedFinding } from './highlights';
 
 export type { PlacedFinding } from './highlights';
+
+/** Set by the build: true only in the benchmark's builds (see wxt.config.ts). */
+declare const __CHARTLIGHT_MARKS__: boolean | undefined;
+const MARKS = typeof __CHARTLIGHT_MARKS__ === 'boolean' && __CHARTLIGHT_MARKS__;
 
 export interface FieldFinding extends Finding {
   /** Which field: its label, name or placeholder — never its value. */
@@ -101,6 +105,29 @@ export const HUGE_BATCH_RECORDS = 500;
  */
 export const UPDATE_MAX_NODES = 2_000;
 
+/**
+ * Up to this many findings a document shows them all. Beyond, it shows those around what the user
+ * sees (SHOWN_AROUND before and after each of a few points sampled in the window) and moves that
+ * window as the user scrolls: Chromium repaints after every highlight change at about 11 µs per
+ * registered range, so 20,000 registered ranges would cost the page a quarter of a second per
+ * change. The panel lists every finding either way.
+ */
+export const SHOW_ALL_MAX = 1_000;
+export const SHOWN_AROUND = 150;
+
+/** The shown window follows scrolling at most this often. */
+const REWINDOW_DELAY_MS = 60;
+
+/** Where the shown window is anchored: a 2 × 3 grid of points over the viewport. */
+const WINDOW_POINTS: readonly (readonly [number, number])[] = [
+  [0.25, 0.1],
+  [0.75, 0.1],
+  [0.25, 0.5],
+  [0.75, 0.5],
+  [0.25, 0.9],
+  [0.75, 0.9],
+];
+
 /** An update touching more separate places than this gets a full pass. */
 const UPDATE_MAX_GROUPS = 64;
 
@@ -123,8 +150,12 @@ interface PassJob {
   placed: PlacedFinding[];
   /** The placed findings by text node, for hit-testing (built as they are placed). */
   byNode: Map<Node, PlacedFinding[]>;
-  /** The new highlights, filled as ranges are placed and shown at commit (or at once, when live). */
-  batch: HighlightBatch;
+  /**
+   * Nothing was shown when the pass began (a first pass): findings are shown as they are placed,
+   * so the top of a long page is marked while the rest is still read. A rescan instead replaces
+   * what is shown in one step at its end, so nothing flickers.
+   */
+  live: boolean;
   fieldEls: (HTMLTextAreaElement | HTMLInputElement)[];
   fieldIndex: number;
   fields: FieldFinding[];
@@ -161,6 +192,9 @@ interface DocUnit {
   dropped: boolean;
   job: PassJob | null;
   ac: AbortController;
+  /** Indices in `placed` the shown window is built around (empty: everything is shown). */
+  anchors: number[];
+  windowTimer: ReturnType<typeof setTimeout> | null;
 }
 
 export interface ScannerStats {
@@ -177,9 +211,10 @@ export interface ScannerStats {
 }
 
 /**
- * Runs a function in a task of its own, as soon as the page's pending tasks allow: the scheduler's
- * postTask where there is one, else a message to ourselves. Not setTimeout(0), which browsers
- * clamp to 4 ms once nested, leaving the main thread idle between slices.
+ * Runs a function in a task of its own, as soon as the page's pending tasks allow: a message to
+ * ourselves (as React's scheduler does). Not setTimeout(0), which browsers clamp to 4 ms once
+ * nested, and not scheduler.postTask, whose tasks headless Chromium left waiting for up to a
+ * hundred milliseconds each between slices.
  */
 class TaskQueue {
   private generation = 0;
@@ -191,11 +226,6 @@ class TaskQueue {
     const run = () => {
       if (gen === this.generation) fn();
     };
-    const scheduler = (globalThis as { scheduler?: { postTask?: (cb: () => void) => Promise<unknown> } }).scheduler;
-    if (typeof scheduler?.postTask === 'function') {
-      scheduler.postTask(run).catch(() => undefined);
-      return;
-    }
     if (typeof MessageChannel === 'function') {
       if (!this.channel) {
         this.channel = new MessageChannel();
@@ -333,12 +363,21 @@ export class PageScanner {
       dropped: false,
       job: null,
       ac,
+      anchors: [],
+      windowTimer: null,
     };
     this.units.push(unit);
     this.byDoc.set(doc, unit);
     this.observer?.observe(doc, OBSERVE);
     const signal = ac.signal;
     doc.addEventListener('input', (e) => this.onInput(unit, e), { capture: true, passive: true, signal });
+    // Scrolling the page or any pane in it (scroll events do not bubble, but they can be captured).
+    const onView = () => this.scheduleRewindow(unit);
+    doc.addEventListener('scroll', onView, { capture: true, passive: true, signal });
+    win.addEventListener('resize', onView, { passive: true, signal });
+    signal.addEventListener('abort', () => {
+      if (unit.windowTimer !== null) clearTimeout(unit.windowTimer);
+    });
     this.opts.onDocument?.(doc, signal);
     return unit;
   }
@@ -554,9 +593,6 @@ export class PageScanner {
       onFrame: this.opts.frames === false ? undefined : (el) => frames.add(el),
       onShadowRoot: (sr) => this.takeShadowRoot(unit, sr),
     });
-    // Where nothing is shown yet (the first pass), findings are shown as they are placed, so the
-    // top of a long page is marked long before its end is read; a rescan replaces what is shown
-    // in one step at its end, so nothing flickers.
     const live = !fieldsOnly && unit.placed.length === 0;
     const job: PassJob = {
       phase: fieldsOnly ? 'fields' : 'text',
@@ -564,7 +600,7 @@ export class PageScanner {
       chunkStart: 0,
       placed: [],
       byNode: new Map(),
-      batch: unit.registry.begin(live),
+      live,
       fieldEls,
       fieldIndex: 0,
       fields: [],
@@ -573,7 +609,10 @@ export class PageScanner {
       fieldsOnly,
       frames,
     };
-    if (live) unit.byNode = job.byNode; // hovering works on what is already marked
+    if (live) {
+      unit.registry.clear();
+      unit.byNode = job.byNode; // hovering works on what is already marked
+    }
     return job;
   }
 
@@ -585,7 +624,7 @@ export class PageScanner {
     this.opts.onShadowRoot?.(sr, unit.ac.signal);
   }
 
-  /** Analyses, places and indexes findings (of a pass or an update) as the user switched them on. */
+  /** Places and indexes findings (of a pass or an update), those the user switched on. */
   private place(
     unit: DocUnit,
     findings: readonly Finding[],
@@ -593,7 +632,6 @@ export class PageScanner {
     shift: number,
     out: PlacedFinding[],
     byNode: Map<Node, PlacedFinding[]>,
-    batch: HighlightBatch | null,
   ): void {
     const disabled = this.opts.disabled;
     for (const f of findings) {
@@ -603,7 +641,6 @@ export class PageScanner {
       const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
       out.push(p);
       indexNode(byNode, p);
-      batch?.add(p);
     }
   }
 
@@ -626,7 +663,11 @@ export class PageScanner {
         }
         const chunk = analyzeChunk(engine, ex, job.chunkStart);
         job.chunkStart = chunk.end;
-        this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode, job.batch);
+        const before = job.placed.length;
+        this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode);
+        if (job.live && unit.registry.size < SHOW_ALL_MAX) {
+          unit.registry.add(job.placed.slice(before, before + SHOW_ALL_MAX - unit.registry.size));
+        }
       } else {
         if (job.fieldIndex >= job.fieldEls.length) return true;
         const el = job.fieldEls[job.fieldIndex++]!;
@@ -655,14 +696,11 @@ export class PageScanner {
     unit.placed = placed;
     unit.byNode = byNode;
     unit.findings = placed.map((p) => p.finding);
-    unit.registry.show(job.batch);
-    if (placed.length !== job.placed.length) {
-      const kept = new Set(placed);
-      unit.registry.remove(job.placed.filter((p) => !kept.has(p)));
-    }
+    this.rewindow(unit);
     this.syncFrames(unit, job.frames);
     this.reindex();
     this.opts.onCommit?.();
+    if (MARKS) performance.mark(`chartlight:done:${this.placed.length}`);
   }
 
   /**
@@ -748,9 +786,8 @@ export class PageScanner {
         from = chunk.end;
       }
       const fresh: PlacedFinding[] = [];
-      this.place(unit, found, ex, shift, fresh, unit.byNode, null);
+      this.place(unit, found, ex, shift, fresh, unit.byNode);
       if (fresh.length === 0) continue;
-      unit.registry.add(fresh);
       // Into document order: after every finding that precedes the group.
       const first = group[0]!;
       let lo = 0;
@@ -763,10 +800,76 @@ export class PageScanner {
       if (lo < unit.placed.length) added = null;
       unit.placed.splice(lo, 0, ...fresh);
       added?.push(...fresh.map((p) => p.finding));
+      this.showInserted(unit, lo, fresh);
     }
     unit.findings = unit.placed.map((p) => p.finding);
     this.reindex();
+    if (MARKS) performance.mark(`chartlight:done:${this.placed.length}`);
     return { added };
+  }
+
+  /**
+   * Shows a document's findings: all of them up to SHOW_ALL_MAX, else those around what the user
+   * sees now (found by hit-testing a few points of the viewport, so panes that scroll on their own
+   * and side columns count as well as the page's own scrolling).
+   */
+  private rewindow(unit: DocUnit): void {
+    const placed = unit.placed;
+    if (placed.length <= SHOW_ALL_MAX) {
+      unit.anchors = [];
+      unit.registry.setShown(placed);
+      return;
+    }
+    const anchors: number[] = [];
+    const w = unit.win.innerWidth;
+    const h = unit.win.innerHeight;
+    for (const [fx, fy] of WINDOW_POINTS) {
+      const hit = caretAt(unit.doc, fx * w, fy * h);
+      if (hit) anchors.push(indexAt(placed, hit));
+    }
+    // The finding last stepped to or revealed stays shown wherever it is.
+    const current = this.placed[this.current];
+    if (current) {
+      const i = placed.indexOf(current);
+      if (i >= 0) anchors.push(i);
+    }
+    if (anchors.length === 0) anchors.push(0);
+    if (sameAnchors(anchors, unit.anchors) && unit.registry.size > 0) return;
+    unit.anchors = anchors;
+    const shown = new Set<PlacedFinding>();
+    for (const a of anchors) {
+      const end = Math.min(placed.length, a + SHOWN_AROUND);
+      for (let k = Math.max(0, a - SHOWN_AROUND); k < end; k++) shown.add(placed[k]!);
+    }
+    unit.registry.setShown(shown);
+  }
+
+  /** Findings an update inserted at `at`: shown when all are shown or when they fall in the window. */
+  private showInserted(unit: DocUnit, at: number, fresh: readonly PlacedFinding[]): void {
+    if (unit.placed.length <= SHOW_ALL_MAX) {
+      unit.registry.add(fresh);
+      return;
+    }
+    unit.anchors = unit.anchors.map((a) => (a >= at ? a + fresh.length : a));
+    if (unit.anchors.length === 0) return this.rewindow(unit); // the page just grew past SHOW_ALL_MAX
+    const near = unit.anchors.some((a) => at + fresh.length > a - SHOWN_AROUND && at < a + SHOWN_AROUND);
+    if (near) unit.registry.add(fresh);
+  }
+
+  private scheduleRewindow(unit: DocUnit): void {
+    if (unit.windowTimer !== null || unit.placed.length <= SHOW_ALL_MAX || unit.job?.live) return;
+    unit.windowTimer = setTimeout(() => {
+      unit.windowTimer = null;
+      if (this.run) this.rewindow(unit);
+    }, REWINDOW_DELAY_MS);
+  }
+
+  /** Shows a finding about to be revealed (stepped to from the keyboard or the panel). */
+  showFinding(p: PlacedFinding): void {
+    const unit = p.range.startContainer.ownerDocument ? this.byDoc.get(p.range.startContainer.ownerDocument) : null;
+    if (!unit || unit.registry.has(p)) return;
+    this.rewindow(unit);
+    unit.registry.add([p]);
   }
 
   /** Takes on the same-origin frames met in a pass and lets go of those that are gone. */
@@ -885,6 +988,35 @@ export class PageScanner {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** The caret position under a viewport point, as a node (no Range is kept). */
+function caretAt(doc: Document, x: number, y: number): Node | null {
+  const d = doc as Document & {
+    caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node } | null;
+    caretRangeFromPoint?: (x: number, y: number) => Range | null;
+  };
+  if (d.caretPositionFromPoint) return d.caretPositionFromPoint(x, y)?.offsetNode ?? null;
+  return d.caretRangeFromPoint?.(x, y)?.startContainer ?? null;
+}
+
+/** Index of the first placed finding that does not precede `node` in document order. */
+function indexAt(placed: readonly PlacedFinding[], node: Node): number {
+  let lo = 0;
+  let hi = placed.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const other = placed[mid]!.range.startContainer;
+    if (other !== node && node.compareDocumentPosition(other) & 2 /* PRECEDING */) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, placed.length - 1);
+}
+
+/** Whether a new set of anchors is close enough to the old that the shown window can stay. */
+function sameAnchors(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => Math.abs(x - b[i]!) < SHOWN_AROUND / 3);
 }
 
 /** Whether any node comes after `node` (outside it) within `root`. */

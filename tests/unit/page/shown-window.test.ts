@@ -1,0 +1,116 @@
+/**
+ * On a long page only the findings around what the user sees are registered as highlights (the
+ * browser repaints every registered range after each change); the window follows scrolling, and a
+ * finding stepped to is always shown. The Highlight API and hit-testing are stood in for here
+ * (happy-dom has neither); the end-to-end tests run the real ones.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../lib/engine/analyze';
+import { PageScanner, SHOWN_AROUND, SHOW_ALL_MAX } from '../../../lib/page/scanner';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const engine = createEngine(loadKnowledge('tests/fixtures/knowledge-mini').lexicon);
+
+class FakeHighlight extends Set<StaticRange> {}
+const registry = new Map<string, FakeHighlight>();
+let caretNode: Node | null = null;
+
+beforeEach(() => {
+  registry.clear();
+  Object.assign(window, { Highlight: FakeHighlight });
+  // happy-dom makes a new CSS object on every read: stand in one that holds the registry.
+  Object.defineProperty(window, 'CSS', { value: { highlights: registry }, configurable: true });
+  (document as unknown as { caretPositionFromPoint: () => unknown }).caretPositionFromPoint = () =>
+    caretNode ? { offsetNode: caretNode, offset: 0 } : null;
+});
+
+afterEach(() => {
+  delete (document as unknown as { caretPositionFromPoint?: unknown }).caretPositionFromPoint;
+});
+
+function registered(): StaticRange[] {
+  return [...registry.values()].flatMap((h) => [...h]);
+}
+
+function longPage(paragraphs: number): HTMLElement[] {
+  const ps: HTMLElement[] = [];
+  for (let i = 0; i < paragraphs; i++) {
+    const p = document.createElement('p');
+    p.textContent = `Visit ${i}: reports nausea and photophobia.`;
+    ps.push(p);
+  }
+  document.body.replaceChildren(...ps);
+  return ps;
+}
+
+describe('the shown window', () => {
+  it('shows every finding of a page with few of them', async () => {
+    longPage(10);
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    scanner.start();
+    await scanner.idle();
+    expect(scanner.findings).toHaveLength(20);
+    expect(registered()).toHaveLength(20);
+    ac.abort();
+    expect(registry.size).toBe(0);
+  });
+
+  it('shows only the findings around the viewport on a long page, and follows scrolling', async () => {
+    const ps = longPage(2000); // 4,000 findings
+    caretNode = ps[10]!.firstChild;
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    scanner.start();
+    await scanner.idle();
+    expect(scanner.findings.length).toBe(4000);
+    expect(scanner.findings.length).toBeGreaterThan(SHOW_ALL_MAX);
+    let shown = new Set(registered());
+    expect(shown.size).toBeLessThanOrEqual(2 * SHOWN_AROUND);
+    const at = (i: number) => scanner.findings.findIndex((p) => p.range.startContainer === ps[i]!.firstChild);
+    expect(shown.has(scanner.findings[at(10)]!.range)).toBe(true);
+    expect(shown.has(scanner.findings[at(1900)]!.range)).toBe(false);
+
+    // The user scrolls down to paragraph 1900.
+    caretNode = ps[1900]!.firstChild;
+    document.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => setTimeout(r, 120));
+    shown = new Set(registered());
+    expect(shown.has(scanner.findings[at(1900)]!.range)).toBe(true);
+    expect(shown.has(scanner.findings[at(10)]!.range)).toBe(false);
+    expect(shown.size).toBeLessThanOrEqual(2 * SHOWN_AROUND);
+
+    // Stepping to a finding far from the viewport shows it.
+    const far = scanner.findings[at(500)]!;
+    scanner.setCurrent(far);
+    scanner.showFinding(far);
+    expect(new Set(registered()).has(far.range)).toBe(true);
+    ac.abort();
+  });
+
+  it('shows an update near the viewport and keeps one far away for later', async () => {
+    const ps = longPage(2000);
+    caretNode = ps[1999]!.firstChild; // the user is at the end of the page
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    scanner.start();
+    await scanner.idle();
+    const passes = scanner.stats.passes;
+    const tail = document.createElement('p');
+    tail.textContent = 'Denies aura.';
+    ps[1999]!.after(tail);
+    const head = document.createElement('p');
+    head.textContent = 'Aura today.';
+    ps[3]!.after(head);
+    await new Promise((r) => setTimeout(r, 300));
+    await scanner.idle();
+    expect(scanner.stats.passes).toBe(passes); // read as an update, not a full pass
+    const find = (node: Node | null) => scanner.findings.find((p) => p.range.startContainer === node)!;
+    expect(find(tail.firstChild).finding.assertion).toBe('negated');
+    expect(find(head.firstChild).finding.assertion).toBe('affirmed');
+    const shown = new Set(registered());
+    expect(shown.has(find(tail.firstChild).range)).toBe(true);
+    expect(shown.has(find(head.firstChild).range)).toBe(false);
+    ac.abort();
+  });
+});
