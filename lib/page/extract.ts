@@ -97,12 +97,12 @@ export interface ExtractOptions {
   onField?: (field: HTMLTextAreaElement | HTMLInputElement) => void;
 }
 
-type Frame = { node: Node; exit: string } | { node: null; exit: string };
-
 /**
  * A resumable walk: `run(deadline)` extracts until the clock passes `deadline` and says whether it
- * is done, so a 20,000-node page is read in slices that never block input for long. Iterative (an
- * explicit stack), so a page nested 10,000 deep cannot overflow the call stack.
+ * is done, so a 20,000-node page is read in slices that never block input for long. It keeps a
+ * cursor in the tree (first child, next sibling, parent) rather than a stack of pending nodes: a
+ * page nested 10,000 deep cannot overflow anything, and an element with 100,000 children costs no
+ * more in one step than any other.
  *
  * The text read so far can be used while the walk goes on (`length`, `slice`): the scanner
  * analyses and marks the top of a long page while the rest is still being read.
@@ -114,7 +114,13 @@ export class TextExtractor {
   readonly segments: Segment[] = [];
   private textLength = 0;
   private pendingBreak = '';
-  private readonly stack: Frame[];
+  private readonly roots: readonly Node[];
+  private rootIndex = -1;
+  private root: Node | null = null;
+  /** The next node to read; null between roots. */
+  private cursor: Node | null = null;
+  /** Shadow hosts the walk is inside, innermost last (a shadow root's children lead back to it). */
+  private readonly hosts: Element[] = [];
   private readonly shadow: boolean;
   /** Nodes visited, for the scanner's statistics and tests. */
   visited = 0;
@@ -124,22 +130,26 @@ export class TextExtractor {
     root: Node | readonly Node[],
     private readonly options: ExtractOptions = {},
   ) {
-    const roots = Array.isArray(root) ? (root as readonly Node[]) : [root as Node];
-    this.stack = [];
-    for (let i = roots.length - 1; i >= 0; i--) {
-      this.stack.push({ node: roots[i]!, exit: '' });
-      if (i > 0) this.stack.push({ node: null, exit: '\n' });
-    }
+    this.roots = Array.isArray(root) ? (root as readonly Node[]) : [root as Node];
     this.shadow = options.shadowRoots !== false;
+    this.nextRoot();
   }
 
   get done(): boolean {
-    return this.stack.length === 0;
+    return this.cursor === null;
   }
 
   /** Characters of text read so far. */
   get length(): number {
     return this.textLength;
+  }
+
+  private nextRoot(): void {
+    this.rootIndex++;
+    this.root = this.roots[this.rootIndex] ?? null;
+    this.cursor = this.root;
+    this.hosts.length = 0;
+    if (this.root && this.rootIndex > 0) this.brk('\n');
   }
 
   /**
@@ -153,32 +163,25 @@ export class TextExtractor {
     untilLength = Infinity,
     maxNodes = Infinity,
   ): boolean {
-    const { stack, options } = this;
+    const options = this.options;
     let sinceCheck = 0;
-    while (stack.length > 0) {
+    while (this.cursor !== null) {
       if (++sinceCheck >= CHECK_EVERY) {
         sinceCheck = 0;
         if (this.textLength >= untilLength || this.visited >= maxNodes || now() >= deadline) return false;
       }
-      const frame = stack.pop()!;
+      const node = this.cursor;
       this.visited++;
-      if (frame.node === null) {
-        this.brk(frame.exit);
-        continue;
-      }
-      const node = frame.node;
-      if (node.nodeType === 3) {
+      const type = node.nodeType;
+      if (type === 3) {
         const data = (node as Text).data;
-        if (data.length === 0) continue;
-        if (this.pendingBreak) this.push(this.pendingBreak);
-        this.pendingBreak = '';
-        this.segments.push({ node: node as Text, start: this.textLength });
-        this.push(data);
-        continue;
-      }
-      let children: Node | null = null;
-      let exit = '';
-      if (node.nodeType === 1) {
+        if (data.length > 0) {
+          if (this.pendingBreak) this.push(this.pendingBreak);
+          this.pendingBreak = '';
+          this.segments.push({ node: node as Text, start: this.textLength });
+          this.push(data);
+        }
+      } else if (type === 1) {
         const el = node as Element;
         const tag = el.tagName.toUpperCase();
         if (SKIP.has(tag)) {
@@ -187,36 +190,65 @@ export class TextExtractor {
           } else if ((tag === 'TEXTAREA' || tag === 'INPUT') && options.onField) {
             options.onField(el as HTMLTextAreaElement);
           }
+        } else if (!(options.exclude && options.exclude(el)) && !el.hasAttribute('hidden')) {
+          if (BLOCK.has(tag)) this.brk('\n');
+          else if (CELL.has(tag)) this.brk('\t');
+          let inside: Node | null;
+          if (this.shadow && el.shadowRoot) {
+            // An open shadow root's content is what the user sees; the light children are slotted
+            // in or hidden, so read the shadow tree and leave the light DOM to its slots.
+            options.onShadowRoot?.(el.shadowRoot);
+            inside = el.shadowRoot.firstChild;
+            if (inside) this.hosts.push(el);
+          } else {
+            inside = el.firstChild;
+          }
+          if (inside) {
+            this.cursor = inside;
+            continue;
+          }
+          this.exit(el);
+        }
+      } else if (type === 9 || type === 11) {
+        if (node.firstChild) {
+          this.cursor = node.firstChild;
           continue;
         }
-        if ((options.exclude && options.exclude(el)) || el.hasAttribute('hidden')) continue;
-        if (BLOCK.has(tag)) {
-          this.brk('\n');
-          exit = '\n';
-        } else if (CELL.has(tag)) {
-          this.brk('\t');
-          exit = '\t';
-        }
-        if (this.shadow && el.shadowRoot) {
-          // An open shadow root's content is what the user sees; the light children are slotted in
-          // or hidden, so read the shadow tree and leave the light DOM to its slots.
-          options.onShadowRoot?.(el.shadowRoot);
-          stack.push({ node: null, exit });
-          stack.push({ node: el.shadowRoot, exit: '' });
-          continue;
-        }
-        children = el.firstChild;
-      } else if (node.nodeType === 9 || node.nodeType === 11) {
-        children = node.firstChild;
-      } else {
-        continue;
       }
-      if (exit) stack.push({ node: null, exit });
-      // Children are pushed in reverse so the first child is processed first; lastChild →
-      // previousSibling avoids building a temporary array per element.
-      for (let c = children ? node.lastChild : null; c; c = c.previousSibling) stack.push({ node: c, exit: '' });
+      this.cursor = this.after(node);
+      if (this.cursor === null) this.nextRoot();
     }
     return true;
+  }
+
+  /** The node after `node` (whose subtree is read): its next sibling, or its parent's, and so on. */
+  private after(node: Node): Node | null {
+    let n = node;
+    for (;;) {
+      if (n === this.root) return null;
+      const next = n.nextSibling;
+      if (next) return next;
+      const parent = n.parentNode;
+      if (!parent || parent === this.root) {
+        if (parent && parent.nodeType === 1) this.exit(parent as Element);
+        return null;
+      }
+      if (parent.nodeType === 11 && (parent as ShadowRoot).host === this.hosts[this.hosts.length - 1]) {
+        // The end of a shadow tree: go on after its host.
+        n = this.hosts.pop()!;
+        this.exit(n as Element);
+        continue;
+      }
+      if (parent.nodeType === 1) this.exit(parent as Element);
+      n = parent;
+    }
+  }
+
+  /** The break an element's end makes: a line for a block, a tab for a table cell. */
+  private exit(el: Element): void {
+    const tag = el.tagName.toUpperCase();
+    if (BLOCK.has(tag)) this.brk('\n');
+    else if (CELL.has(tag)) this.brk('\t');
   }
 
   private push(part: string): void {

@@ -83,6 +83,20 @@ export const MUTATION_DEBOUNCE_MS = 150;
 export const ANALYZE_CHUNK_CHARS = 6_000;
 
 /**
+ * The first chunk of a pass is short: the engine's code is not yet optimised when a page is first
+ * read (its first chunks ran 10–20 times slower than later ones), and a chunk cannot be cut short
+ * once begun. Later chunks are sized from the speed measured so far to take about CHUNK_TARGET_MS.
+ */
+export const FIRST_CHUNK_CHARS = 1_000;
+const CHUNK_TARGET_MS = 4;
+
+/** The next chunk's length after `chars` characters took `ms` to analyse. */
+function nextChunkChars(chars: number, ms: number): number {
+  const fit = ms > 0 ? (chars / ms) * CHUNK_TARGET_MS - ANALYZE_LEAD_CHARS : ANALYZE_CHUNK_CHARS;
+  return Math.round(Math.min(ANALYZE_CHUNK_CHARS, Math.max(FIRST_CHUNK_CHARS, fit)));
+}
+
+/**
  * Each chunk after the first is analysed with this much of the text before it, so a sentence's
  * context cues and a section header just above the cut still apply; findings in that lead-in
  * belong to the previous chunk and are dropped.
@@ -115,8 +129,8 @@ export const UPDATE_MAX_NODES = 2_000;
 export const SHOW_ALL_MAX = 1_000;
 export const SHOWN_AROUND = 150;
 
-/** The shown window follows scrolling at most this often. */
-const REWINDOW_DELAY_MS = 60;
+/** The shown window follows scrolling at most this often (a few frames). */
+const REWINDOW_DELAY_MS = 80;
 
 /** Where the shown window is anchored: a 2 × 3 grid of points over the viewport. */
 const WINDOW_POINTS: readonly (readonly [number, number])[] = [
@@ -147,6 +161,8 @@ interface PassJob {
   extractor: TextExtractor;
   /** Where the next chunk of the text starts (the text before it is analysed and placed). */
   chunkStart: number;
+  /** Length of the next chunk, fitted to how fast analysis has been running (see CHUNK_TARGET_MS). */
+  chunkChars: number;
   placed: PlacedFinding[];
   /** The placed findings by text node, for hit-testing (built as they are placed). */
   byNode: Map<Node, PlacedFinding[]>;
@@ -598,6 +614,7 @@ export class PageScanner {
       phase: fieldsOnly ? 'fields' : 'text',
       extractor,
       chunkStart: 0,
+      chunkChars: FIRST_CHUNK_CHARS,
       placed: [],
       byNode: new Map(),
       live,
@@ -652,7 +669,7 @@ export class PageScanner {
         const ex = job.extractor;
         // A chunk is analysed once the text reaches past its end, so its cut is the one a whole
         // reading would make; reading and analysing alternate down the page.
-        const need = job.chunkStart + ANALYZE_CHUNK_CHARS + 1;
+        const need = job.chunkStart + job.chunkChars + 1;
         if (!ex.done && ex.length < need) {
           ex.run(deadline, this.now, need);
           continue;
@@ -661,7 +678,9 @@ export class PageScanner {
           job.phase = 'fields';
           continue;
         }
-        const chunk = analyzeChunk(engine, ex, job.chunkStart);
+        const t0 = this.now();
+        const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars);
+        job.chunkChars = nextChunkChars(chunk.end - chunk.lead, this.now() - t0);
         job.chunkStart = chunk.end;
         const before = job.placed.length;
         this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode);
@@ -681,6 +700,7 @@ export class PageScanner {
   }
 
   private commit(unit: DocUnit, job: PassJob): void {
+    job.live = false; // the pass is done: the shown window may move again
     unit.fields = job.fields;
     this.stats.passes++;
     if (job.fieldsOnly) return;
@@ -696,7 +716,7 @@ export class PageScanner {
     unit.placed = placed;
     unit.byNode = byNode;
     unit.findings = placed.map((p) => p.finding);
-    this.rewindow(unit);
+    this.rewindow(unit, false);
     this.syncFrames(unit, job.frames);
     this.reindex();
     this.opts.onCommit?.();
@@ -813,11 +833,20 @@ export class PageScanner {
    * sees now (found by hit-testing a few points of the viewport, so panes that scroll on their own
    * and side columns count as well as the page's own scrolling).
    */
-  private rewindow(unit: DocUnit): void {
+  private rewindow(unit: DocUnit, hitTest = true): void {
     const placed = unit.placed;
     if (placed.length <= SHOW_ALL_MAX) {
       unit.anchors = [];
       unit.registry.setShown(placed);
+      return;
+    }
+    if (!hitTest) {
+      // Right after a pass the page's layout may be stale, and hit-testing would force it: keep the
+      // window where it was (or at the top) now, and look again once the page has rendered.
+      const keep = unit.anchors.length > 0 ? unit.anchors.map((a) => Math.min(a, placed.length - 1)) : [0];
+      unit.anchors = [];
+      this.showAround(unit, keep);
+      this.scheduleRewindow(unit);
       return;
     }
     const anchors: number[] = [];
@@ -835,6 +864,11 @@ export class PageScanner {
     }
     if (anchors.length === 0) anchors.push(0);
     if (sameAnchors(anchors, unit.anchors) && unit.registry.size > 0) return;
+    this.showAround(unit, anchors);
+  }
+
+  private showAround(unit: DocUnit, anchors: number[]): void {
+    const placed = unit.placed;
     unit.anchors = anchors;
     const shown = new Set<PlacedFinding>();
     for (const a of anchors) {
@@ -851,16 +885,20 @@ export class PageScanner {
       return;
     }
     unit.anchors = unit.anchors.map((a) => (a >= at ? a + fresh.length : a));
-    if (unit.anchors.length === 0) return this.rewindow(unit); // the page just grew past SHOW_ALL_MAX
+    if (unit.anchors.length === 0) return this.rewindow(unit, false); // the page just grew past SHOW_ALL_MAX
     const near = unit.anchors.some((a) => at + fresh.length > a - SHOWN_AROUND && at < a + SHOWN_AROUND);
     if (near) unit.registry.add(fresh);
   }
 
+  /**
+   * Moves the shown window a little after scrolling (or a pass) — by then the page has usually
+   * rendered, so hit-testing finds its layout fresh rather than forcing it.
+   */
   private scheduleRewindow(unit: DocUnit): void {
     if (unit.windowTimer !== null || unit.placed.length <= SHOW_ALL_MAX || unit.job?.live) return;
     unit.windowTimer = setTimeout(() => {
       unit.windowTimer = null;
-      if (this.run) this.rewindow(unit);
+      if (this.run && !unit.ac.signal.aborted) this.rewindow(unit);
     }, REWINDOW_DELAY_MS);
   }
 
@@ -1048,14 +1086,15 @@ export function analyzeChunk(
   engine: Engine,
   text: string | TextSource,
   from: number,
-): { findings: Finding[]; end: number } {
-  const { start, end, lead } = nextChunk(text, from);
+  size = ANALYZE_CHUNK_CHARS,
+): { findings: Finding[]; end: number; lead: number } {
+  const { start, end, lead } = nextChunk(text, from, size);
   const findings: Finding[] = [];
   for (const f of analyze(engine, text.slice(lead, end))) {
     if (f.start + lead < start) continue; // in the lead-in: the previous chunk reported it
     findings.push(shiftFinding(f, lead));
   }
-  return { findings, end };
+  return { findings, end, lead };
 }
 
 /** Whether a placed finding still matches the page: its nodes are attached and unchanged. */
@@ -1073,19 +1112,24 @@ function isCurrent(p: PlacedFinding, changed: Set<Node>, checkAttached: boolean)
  * window of the text around `from` is looked at, so a text without line breaks (one 10 MB node)
  * costs the same per chunk as any other.
  */
-export function nextChunk(text: string | TextSource, from: number): { start: number; end: number; lead: number } {
+export function nextChunk(
+  text: string | TextSource,
+  from: number,
+  size = ANALYZE_CHUNK_CHARS,
+): { start: number; end: number; lead: number } {
   const length = text.length;
   const base = Math.max(0, from - ANALYZE_CHUNK_CHARS - ANALYZE_LEAD_CHARS);
-  const w = text.slice(base, Math.min(length, from + ANALYZE_CHUNK_CHARS + 1));
+  const w = text.slice(base, Math.min(length, from + size + 1));
   let end = length;
-  if (end - from > ANALYZE_CHUNK_CHARS) {
-    const cut = w.lastIndexOf('\n', from - base + ANALYZE_CHUNK_CHARS);
-    end = cut >= 0 && cut + base > from ? cut + base + 1 : from + ANALYZE_CHUNK_CHARS;
+  if (end - from > size) {
+    const cut = w.lastIndexOf('\n', from - base + size);
+    end = cut >= 0 && cut + base > from ? cut + base + 1 : from + size;
   }
   if (from === 0) return { start: 0, end, lead: 0 };
   const reach = Math.max(0, from - ANALYZE_LEAD_CHARS);
   const nl = w.lastIndexOf('\n', reach - base);
-  let lead = nl >= 0 ? nl + base + 1 : base;
+  // Without a line break near enough, the lead-in starts mid-line: its findings are dropped anyway.
+  let lead = nl >= 0 && reach - (nl + base) <= ANALYZE_CHUNK_CHARS ? nl + base + 1 : reach;
   // Carry the nearest short line above the cut into the lead-in: it may be a section header.
   const header = lastShortLine(w, from - base);
   if (header !== null && header + base < lead) lead = header + base;

@@ -210,11 +210,11 @@ interface TraceEvent {
  * ran the extension's code (script evaluation, timers, observers, message handlers).
  */
 export async function traceExtensionTasks(
-  h: Harness,
+  browser: { context: BrowserContext; extensionId: string },
   page: Page,
   during: () => Promise<void>,
 ): Promise<ExtensionTasks> {
-  const cdp = await h.browser.context.newCDPSession(page);
+  const cdp = await browser.context.newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
   const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
@@ -226,7 +226,7 @@ export async function traceExtensionTasks(
     await complete;
     await cdp.detach().catch(() => undefined);
   }
-  const prefix = `chrome-extension://${h.browser.extensionId}/`;
+  const prefix = `chrome-extension://${browser.extensionId}/`;
   const tasks = events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.dur !== undefined);
   const ours = events.filter((e) => e.args?.data?.url?.startsWith(prefix));
   const hit = new Map<TraceEvent, TraceEvent>();

@@ -7,6 +7,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, tabIdOf, type Harness } from './harness';
+import { SHOW_ALL_MAX } from '../../lib/page/scanner';
 import {
   contentStats,
   frameHighlights,
@@ -234,7 +235,7 @@ describe('flowsheet of about 20,000 nodes', () => {
   it('marks it in slices, no task of the extension over 50 ms, without touching it', async () => {
     const page = await h.browser.context.newPage();
     let nodes = 0;
-    const tasks = await traceExtensionTasks(h, page, async () => {
+    const tasks = await traceExtensionTasks(h.browser, page, async () => {
       await page.goto(`${h.server.origin}/flowsheet-20k.html`);
       nodes = await page.evaluate(() => {
         const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
@@ -242,18 +243,24 @@ describe('flowsheet of about 20,000 nodes', () => {
         while (w.nextNode()) n++;
         return n;
       });
-      await waitForFrameHighlights(page, (hl) => words(hl).length > 1000, 20_000);
+      await waitForFrameHighlights(page, (hl) => words(hl).length > 0, 20_000);
+      const deadline = Date.now() + 20_000;
+      while (((await contentStats(page))?.passes ?? 0) < 1 && Date.now() < deadline) await page.waitForTimeout(200);
       await page.waitForTimeout(500); // the report's last parts
     });
     expect(nodes).toBeGreaterThanOrEqual(19_000);
     const count = words(await frameHighlights(page)).length;
     const stats = await contentStats(page);
     expect(stats).not.toBeNull();
+    expect(stats!.findings).toBeGreaterThan(SHOW_ALL_MAX);
+    // A page this long registers only the findings around the viewport (each registered range
+    // costs the browser's every repaint), the first of the page among them.
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThanOrEqual(SHOW_ALL_MAX);
     console.log(
       `flowsheet: ${nodes} nodes, ${count} highlights; ${stats!.slices} slices, longest slice ${stats!.longestSliceMs.toFixed(1)} ms; ` +
         `${tasks.count} extension tasks, longest ${tasks.longestMs.toFixed(1)} ms wall / ${tasks.longestCpuMs.toFixed(1)} ms CPU (${tasks.longestWhat})`,
     );
-    expect(stats!.findings).toBe(count);
     expect(tasks.count).toBeGreaterThan(stats!.slices / 2);
     // CPU time: on this shared two-core machine wall-clock times include other processes' turns.
     expect(tasks.longestCpuMs).toBeLessThan(50);

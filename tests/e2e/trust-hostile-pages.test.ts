@@ -1,8 +1,9 @@
 /**
  * Hostile pages: a 10 MB text node, nesting 10,000 deep, 200,000 nodes, a page that swaps its body
- * again and again, an endless mutation loop. The extension must stay responsive (long tasks
- * measured with PerformanceObserver in the page, against the same page without the extension),
- * bounded in memory, and recover: a normal page opened afterwards is still scanned.
+ * again and again, an endless mutation loop. The extension must stay responsive — no task of its
+ * own over 50 ms (traced), and the page blocked no longer than without it (long tasks measured with
+ * PerformanceObserver in the page) — bounded in memory, scan every page, and recover: a normal page
+ * opened afterwards is still scanned.
  *
  * Every measured number is printed, so that a regression shows as a number, not a hunch.
  */
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../../scripts/browser';
 import { serve, type Served } from '../../scripts/serve';
 import { waitForHighlights } from './harness';
+import { traceExtensionTasks, type ExtensionTasks } from './page-probes';
 import { launchTrust, record, type Recorded, type TrustBrowser } from './trust-support';
 
 const SENTENCE = 'Patient reports migraine with aura and nausea; denies fever. ';
@@ -116,7 +118,7 @@ let server: Served;
 let b: TrustBrowser;
 let rec: Recorded;
 let plain: BrowserContext;
-const results: Record<string, { without: Measure; with: Measure; scanned: boolean }> = {};
+const results: Record<string, { without: Measure; with: Measure; scanned: boolean; tasks: ExtensionTasks }> = {};
 
 const FLAGS = ['--enable-precise-memory-info'];
 
@@ -140,7 +142,8 @@ afterAll(async () => {
   for (const [name, r] of Object.entries(results)) {
     console.log(
       `  ${name}: without ${r.without.maxAfterBuild} ms / ${r.without.longAfterBuild} / ${r.without.heapMB} MB; ` +
-        `with ${r.with.maxAfterBuild} ms / ${r.with.longAfterBuild} / ${r.with.heapMB} MB; scanned ${r.scanned}`,
+        `with ${r.with.maxAfterBuild} ms / ${r.with.longAfterBuild} / ${r.with.heapMB} MB; scanned ${r.scanned}; ` +
+        `extension's longest task ${r.tasks.longestCpuMs.toFixed(1)} ms CPU (${r.tasks.longestWhat}), ${r.tasks.count} tasks`,
     );
   }
   await b?.close();
@@ -152,24 +155,11 @@ afterAll(async () => {
 /** The target for the extension's own work on any page (targets.md P1–P3): no task over 50 ms. */
 const TARGET_MS = 50;
 /**
- * Where the sliced scanner stands today (measured here on a shared two-core machine, with
- * headroom): it no longer blocks for seconds, but single slices still exceed 50 ms on these pages.
- * These guard against getting worse; CHARTLIGHT_TRUST_TARGETS=1 asserts the 50 ms target.
+ * The page's own longest task after it built itself (long-task timing cannot tell whose work a
+ * task was): laying out a 200,000-node page takes Chromium itself up to a second or more here, with
+ * or without the extension, in whichever task comes first.
  */
-const CURRENT_MS: Record<string, number> = {
-  'ten-megabyte-text-node': 2_000, // measured 747 ms (160 long tasks); the single-pass scanner took 1.4–4.3 s
-  'nesting-ten-thousand-deep': 500, // measured 224 ms (was 74–229 ms)
-  'two-hundred-thousand-nodes': 8_000, // measured 2.75 s with a 2.56 s task of the page's own (was 3.4–16.5 s)
-  'body-replaced-again-and-again': 500, // measured 58 ms (was 207–375 ms)
-  'endless-mutation-loop': 500, // measured 0 ms (was 107–161 ms)
-};
-/**
- * Pages on which the first highlight must appear within 20 s. The 10 MB text node is left out
- * for now: with the sliced scanner no highlight (not even the visible paragraph's) appeared within
- * 20 s; the run prints whether it did.
- */
-const MUST_SCAN = new Set(Object.keys(PAGES).filter((n) => n !== 'ten-megabyte-text-node'));
-const boundFor = (name: string) => (process.env.CHARTLIGHT_TRUST_TARGETS ? TARGET_MS : CURRENT_MS[name]!);
+const PAGE_BOUND_MS = 1_500;
 
 describe('hostile pages', () => {
   it.each(Object.keys(PAGES))(
@@ -185,24 +175,30 @@ describe('hostile pages', () => {
       t = Date.now();
 
       const p1 = await b.context.newPage();
-      await p1.goto(url, { timeout: 60_000 });
       let scanned = true;
-      await waitForHighlights(p1, 20_000).catch(() => (scanned = false));
-      console.log(`${name}: loaded and scanned ${Date.now() - t} ms`);
-      const withExt = await measure(p1, 3000);
+      const measured: { m?: Measure } = {};
+      const tasks = await traceExtensionTasks(b, p1, async () => {
+        await p1.goto(url, { timeout: 60_000 });
+        await waitForHighlights(p1, 20_000).catch(() => (scanned = false));
+        console.log(`${name}: loaded and scanned ${Date.now() - t} ms`);
+        measured.m = await measure(p1, 3000);
+      });
+      const withExt = measured.m;
+      if (!withExt) throw new Error('not measured');
       // The page is still alive: its own script still runs and it answers.
       expect(await p1.evaluate(() => document.readyState)).toBe('complete');
       await p1.close();
-      results[name] = { without, with: withExt, scanned };
+      results[name] = { without, with: withExt, scanned, tasks };
 
-      if (MUST_SCAN.has(name) || process.env.CHARTLIGHT_TRUST_TARGETS) expect(scanned).toBe(true);
+      expect(scanned).toBe(true);
       // Heap growth the extension adds stays bounded (lexicon, findings, ranges): under 64 MB.
       expect(withExt.heapMB - without.heapMB).toBeLessThan(64);
-      // No task longer than the bound beyond what the page itself already causes.
-      if (withExt.maxAfterBuild > TARGET_MS) {
-        console.log(`${name}: longest task ${withExt.maxAfterBuild} ms, over the ${TARGET_MS} ms target`);
-      }
-      expect(withExt.maxAfterBuild).toBeLessThanOrEqual(Math.max(boundFor(name), without.maxAfterBuild));
+      // No task of the extension's own over 50 ms (CPU time: on a shared machine wall-clock times
+      // include other processes' turns).
+      expect(tasks.longestCpuMs).toBeLessThan(TARGET_MS);
+      // And the page as a whole (its own rendering of what the extension registered included) is
+      // blocked no longer than it is without the extension, give or take its own rendering.
+      expect(withExt.maxAfterBuild).toBeLessThanOrEqual(Math.max(PAGE_BOUND_MS, without.maxAfterBuild));
     },
     180_000,
   );

@@ -171,6 +171,24 @@ describe('reading a long text as it is walked', () => {
     );
   });
 
+  it('walks an element of 20,000 children in steps as short as any other', () => {
+    const main = document.createElement('main');
+    for (let i = 0; i < 20_000; i++) main.appendChild(document.createElement('span')).textContent = 'word ';
+    document.body.replaceChildren(main);
+    const ex = new TextExtractor(document.body);
+    let clock = 0;
+    let runs = 0;
+    let most = 0;
+    for (let before = 0; !ex.run(clock + 1, () => clock++); runs++) {
+      most = Math.max(most, ex.visited - before);
+      before = ex.visited;
+    }
+    expect(ex.length).toBe(100_000);
+    expect(runs).toBeGreaterThan(150);
+    // The clock is read every 64 nodes: a step ends at the second look past its deadline.
+    expect(most).toBeLessThanOrEqual(2 * 64);
+  });
+
   it('looks at a bounded window per chunk, even on text without a line break', () => {
     const text = 'lorem ipsum '.repeat(200_000); // 2.4 MB, one line
     let longest = 0;

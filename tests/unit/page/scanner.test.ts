@@ -68,7 +68,7 @@ describe('chunked analysis', () => {
 
   it('is the plain analysis for short text', () => {
     const text = longText(8);
-    expect(analyzeChunk(engine, text, 0)).toEqual({ findings: analyze(engine, text), end: text.length });
+    expect(analyzeChunk(engine, text, 0)).toEqual({ findings: analyze(engine, text), end: text.length, lead: 0 });
   });
 });
 

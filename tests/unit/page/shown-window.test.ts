@@ -74,7 +74,7 @@ describe('the shown window', () => {
     // The user scrolls down to paragraph 1900.
     caretNode = ps[1900]!.firstChild;
     document.dispatchEvent(new Event('scroll'));
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 300));
     shown = new Set(registered());
     expect(shown.has(scanner.findings[at(1900)]!.range)).toBe(true);
     expect(shown.has(scanner.findings[at(10)]!.range)).toBe(false);
