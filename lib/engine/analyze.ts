@@ -6,10 +6,10 @@ import {
   createContextEngine,
   findCues,
   indexSections,
+  newApplied,
   pruneCues,
   sentenceAround,
   windowCell,
-  type Applied,
   type ContextEngine,
   type FoundCue,
   type SectionMark,
@@ -22,6 +22,7 @@ import {
   ASSERTION_PRECEDENCE,
   type Assertion,
   type CompiledLexicon,
+  type ContextFlag,
   type ContextFlags,
   type Cue,
   type Finding,
@@ -47,6 +48,44 @@ function noFlags(): ContextFlags {
   return { negated: false, uncertain: false, historical: false, hypothetical: false, family: false };
 }
 
+/** Context flags as bits, so a classification allocates no flags object. */
+const NEGATED = 1;
+const UNCERTAIN = 2;
+const HISTORICAL = 4;
+const HYPOTHETICAL = 8;
+const FAMILY = 16;
+
+function flagBit(flag: ContextFlag): number {
+  switch (flag) {
+    case 'negated':
+      return NEGATED;
+    case 'uncertain':
+      return UNCERTAIN;
+    case 'historical':
+      return HISTORICAL;
+    case 'hypothetical':
+      return HYPOTHETICAL;
+    case 'family':
+      return FAMILY;
+  }
+}
+
+function flagsOf(bits: number): ContextFlags {
+  return {
+    negated: (bits & NEGATED) !== 0,
+    uncertain: (bits & UNCERTAIN) !== 0,
+    historical: (bits & HISTORICAL) !== 0,
+    hypothetical: (bits & HYPOTHETICAL) !== 0,
+    family: (bits & FAMILY) !== 0,
+  };
+}
+
+/** The assertion of every combination of flags, made by assertionOf itself. */
+const ASSERTION_OF_BITS: readonly Assertion[] = Array.from({ length: 32 }, (_, bits) => assertionOf(flagsOf(bits)));
+
+/** The cues of a finding without any: one shared, frozen list rather than one per finding. */
+const NO_CUES: Cue[] = Object.freeze([]) as unknown as Cue[];
+
 /**
  * A code at most this many tokens after a diagnosis on the same line labels that diagnosis
  * ("Chronic migraine without aura (ICD10:G43.709)", "Migraine - G43.909"): it takes the
@@ -54,21 +93,31 @@ function noFlags(): ContextFlags {
  */
 const CODE_LABEL_GAP_TOKENS = 4;
 
-interface Classified {
-  flags: ContextFlags;
-  cues: Cue[];
-  sentence: Sentence;
-}
-
 /**
  * Context classification over one text: the section index and each sentence's cues are computed
- * once and shared by every mention in it.
+ * once and shared by every mention in it. `classify` leaves its answer in `flags`, `cues` and
+ * `sentence`, read before the next call: a page has tens of thousands of mentions, and a result
+ * object for each would only feed the garbage collector.
  */
 class TextContext {
+  /** Flags (bits) of the mention classified last. */
+  flags = 0;
+  /** The cues that set them, in the order applyCues reports them; NO_CUES when none. */
+  cues: Cue[] = NO_CUES;
+  /** The sentence it lies in. */
+  sentence: Sentence | null = null;
+
   private marks: SectionMark[] | null = null;
   /** Cues of the sentence classified last: mentions come in text order, several to a sentence. */
   private cuesOf: Sentence | null = null;
-  private cues: FoundCue[] = [];
+  private found: FoundCue[] = [];
+  private readonly applied = newApplied();
+  /** Cue records of the current sentence, shared by its findings (most share their cue). */
+  private readonly recordKeys: (FoundCue | SectionMark)[] = [];
+  private readonly records: Cue[] = [];
+  private recordCount = 0;
+  /** The basis being built, before it is compared with the last one. */
+  private readonly basis: Cue[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -94,52 +143,59 @@ class TextContext {
     return false;
   };
 
-  private lastSentence: Sentence | null = null;
-
-  classify(first: number, last: number): Classified {
+  classify(first: number, last: number): void {
     this.marks ??= indexSections(this.engine.context, this.tokens, this.overlapsMention);
     // Mentions come in text order, often several to a sentence: reuse the sentence found last when
     // this mention lies well inside it (its bounds were real boundaries, not the reach limit).
-    const prev = this.lastSentence;
+    const prev = this.sentence;
     const sentence =
       prev && first >= prev.firstToken && last <= prev.lastToken && (!prev.capped || prev.cell === windowCell(first))
         ? prev
         : sentenceAround(this.tokens, this.marks, first, last);
-    this.lastSentence = sentence;
+    this.sentence = sentence;
     const known = this.cuesOf;
     if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
-      this.cues = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
+      this.found = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
       this.cuesOf = sentence;
-      this.cueRecords.clear();
+      this.recordCount = 0;
     }
-    const cues = this.cues;
-    const flags = noFlags();
-    if (cues.length === 0 && !sentence.section) return { flags, cues: [], sentence };
-    const basis: Cue[] = [];
-    for (const a of applyCues(this.tokens, cues, sentence, first, last)) {
-      flags[a.flag] = true;
-      basis.push(this.cueOf(a));
+    const previous = this.cues;
+    this.flags = 0;
+    this.cues = NO_CUES;
+    if (this.found.length === 0 && !sentence.section) return;
+    const applied = this.applied;
+    const n = applyCues(this.tokens, this.found, sentence, first, last, applied);
+    if (n === 0) return;
+    const basis = this.basis;
+    let bits = 0;
+    let same = previous.length === n;
+    for (let i = 0; i < n; i++) {
+      const flag = applied.flags[i]!;
+      bits |= flagBit(flag);
+      basis[i] = this.cueOf(flag, applied.cues[i]!, applied.sections[i]!);
+      if (basis[i] !== previous[i]) same = false;
     }
-    return { flags, cues: basis, sentence };
+    this.flags = bits;
+    // Neighbouring mentions often rest on the same cues ("no fever, chills or aura"): they share
+    // one list, as they share its records.
+    this.cues = same ? previous : basis.slice(0, n);
   }
 
-  /** Cue records of the current sentence, shared by its findings (most share their cue). */
-  private cueRecords = new Map<FoundCue | SectionMark, Cue>();
-
-  private cueOf(a: Applied): Cue {
-    const key = a.cue ?? a.section!;
-    let record = this.cueRecords.get(key);
-    if (record && record.flag === a.flag) return record;
-    record = this.makeCue(a);
-    this.cueRecords.set(key, record);
+  private cueOf(flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null): Cue {
+    const key = cue ?? section!;
+    const keys = this.recordKeys;
+    let at = -1;
+    for (let i = this.recordCount - 1; i >= 0 && at < 0; i--) if (keys[i] === key) at = i;
+    if (at >= 0 && this.records[at]!.flag === flag) return this.records[at]!;
+    const start = this.originalStart(key.firstToken);
+    const end = this.originalEnd(key.lastToken);
+    const record: Cue = { flag, text: this.text.slice(start, end), start, end, kind: cue ? 'phrase' : 'section' };
+    if (at < 0) {
+      at = this.recordCount++;
+      keys[at] = key;
+    }
+    this.records[at] = record;
     return record;
-  }
-
-  private makeCue(a: Applied): Cue {
-    const range = a.cue ?? a.section!;
-    const start = this.originalStart(range.firstToken);
-    const end = this.originalEnd(range.lastToken);
-    return { flag: a.flag, text: this.text.slice(start, end), start, end, kind: a.cue ? 'phrase' : 'section' };
   }
 
   originalStart(token: number): number {
@@ -184,23 +240,26 @@ export function analyze(engine: Engine, text: string): Finding[] {
   const { mentions, folded, tokens } = findMentions(engine.matcher, text);
   if (mentions.length === 0) return [];
   const ctx = new TextContext(engine, text, folded, tokens, mentions);
+  const concepts = engine.lexicon.concepts;
   const findings: Finding[] = [];
-  let previous: Classified | null = null;
+  let bits = 0;
+  let cues: Cue[] = NO_CUES;
+  let sentence: Sentence | null = null;
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i]!;
     const label = m.code ? labelledBy(engine, tokens, mentions, m, i) : null;
-    // A code labels the diagnosis just before it, classified in the previous step.
-    const c: Classified =
-      label && previous && mentions[i - 1] === label
-        ? previous
-        : label
-          ? ctx.classify(label.firstToken, label.lastToken)
-          : ctx.classify(m.firstToken, m.lastToken);
-    previous = c;
-    const concept = engine.lexicon.concepts[m.concept]!;
-    const sentenceStart = ctx.originalStart(c.sentence.firstToken);
-    const sentenceEnd = ctx.originalEnd(c.sentence.lastToken);
-    const f = c.flags;
+    // A code labels the diagnosis just before it, classified in the previous step: it keeps that
+    // classification. Otherwise the mention (or the diagnosis it labels) is classified now.
+    if (!(label && sentence !== null && mentions[i - 1] === label)) {
+      if (label) ctx.classify(label.firstToken, label.lastToken);
+      else ctx.classify(m.firstToken, m.lastToken);
+      bits = ctx.flags;
+      cues = ctx.cues;
+      sentence = ctx.sentence!;
+    }
+    const concept = concepts[m.concept]!;
+    const sentenceStart = ctx.originalStart(sentence!.firstToken);
+    const sentenceEnd = ctx.originalEnd(sentence!.lastToken);
     findings.push({
       concept: concept.id,
       category: concept.category,
@@ -208,15 +267,15 @@ export function analyze(engine: Engine, text: string): Finding[] {
       text: text.slice(m.start, m.end),
       start: m.start,
       end: m.end,
-      assertion: assertionOf(f),
-      negated: f.negated,
-      uncertain: f.uncertain,
-      historical: f.historical,
-      hypothetical: f.hypothetical,
-      family: f.family,
+      assertion: ASSERTION_OF_BITS[bits]!,
+      negated: (bits & NEGATED) !== 0,
+      uncertain: (bits & UNCERTAIN) !== 0,
+      historical: (bits & HISTORICAL) !== 0,
+      hypothetical: (bits & HYPOTHETICAL) !== 0,
+      family: (bits & FAMILY) !== 0,
       sentence: text.slice(sentenceStart, sentenceEnd),
       sentenceStart,
-      cues: c.cues,
+      cues,
     });
   }
   return findings;
@@ -249,6 +308,7 @@ export function classifySpan(
   const code = mentions.find((m) => m.code && m.firstToken <= last && first <= m.lastToken);
   const after = code ? others.findIndex((m) => m.firstToken >= code.firstToken) : -1;
   const label = code ? labelledBy(engine, tokens, others, code, after < 0 ? others.length : after) : null;
-  const c = label ? ctx.classify(label.firstToken, label.lastToken) : ctx.classify(first, last);
-  return { flags: c.flags, cues: c.cues };
+  if (label) ctx.classify(label.firstToken, label.lastToken);
+  else ctx.classify(first, last);
+  return { flags: flagsOf(ctx.flags), cues: ctx.cues };
 }

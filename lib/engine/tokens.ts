@@ -290,6 +290,16 @@ export function gapBreaks(text: string, from: number, to: number): boolean {
 /** Scratch state of one lookup (lookups never nest), kept to spare an allocation per token. */
 const PROBE = { viaStem: false };
 
+/**
+ * Decides whether a value found in the trie counts here (case rules, context requirements). An
+ * object with a method rather than a closure: the hot loop calls one shape, and nothing is
+ * created per call.
+ */
+export interface Acceptor<T> {
+  accept(value: T, firstToken: number, lastToken: number, plural: boolean): boolean;
+}
+
+/** Where a lookup writes what it found; owned by the caller and overwritten by each lookup. */
 export interface TrieMatch<T> {
   values: T[];
   firstToken: number;
@@ -298,79 +308,78 @@ export interface TrieMatch<T> {
   plural: boolean;
 }
 
+const NO_VALUES: never[] = [];
+
+export function newTrieMatch<T>(): TrieMatch<T> {
+  return { values: NO_VALUES, firstToken: -1, lastToken: -1, plural: false };
+}
+
+/**
+ * The nodes a lookup walked (and whether each was reached through a plural), reused by every
+ * lookup: phrases are a few words long, so these stay small.
+ */
+const pathNodes: TrieNode<unknown>[] = [];
+const pathPlural: boolean[] = [];
+
 /**
  * The longest phrase of the trie that starts at token i and ends at or before token to-1, whose
- * values `accept` lets through (case rules, context requirements); null if none.
+ * values `acceptor` lets through (case rules, context requirements). On success writes it to `out`
+ * and returns true.
+ *
+ * The walk goes as deep as the words allow first; the acceptor is then asked from the longest
+ * phrase back, so a shorter phrase that a longer one would replace is never tested.
  */
 export function longestAt<T>(
   trie: Trie<T>,
   tokens: Tokens,
   i: number,
   to: number,
-  accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
-): TrieMatch<T> | null {
-  const { text, starts, ends } = tokens;
+  acceptor: Acceptor<T> | null,
+  out: TrieMatch<T>,
+): boolean {
   const probe = PROBE;
-  const firstNode = step(trie.root, tokens, i, probe);
-  if (!firstNode) return null;
-  let node: TrieNode<T> = firstNode;
-  let best: TrieMatch<T> | null = null;
+  let node = step(trie.root, tokens, i, probe);
+  if (node === null) return false;
+  const { text, starts, ends } = tokens;
+  let depth = 0;
   let j = i;
   for (;;) {
-    if (node.values) {
-      const plural = probe.viaStem;
-      let ok: T[] = node.values;
-      if (accept !== null) {
-        // Most candidates pass: copy the values only when some do not.
-        let all = true;
-        for (const v of node.values) if (!accept(v, i, j, plural)) all = false;
-        if (!all) ok = node.values.filter((v) => accept(v, i, j, plural));
-      }
-      if (ok.length > 0) {
-        if (best) {
-          best.values = ok;
-          best.lastToken = j;
-          best.plural = plural;
-        } else best = { values: ok, firstToken: i, lastToken: j, plural };
-      }
-    }
-    if (probe.viaStem || !node.next || j + 1 >= to) break;
+    pathNodes[depth] = node as TrieNode<unknown>;
+    pathPlural[depth] = probe.viaStem;
+    depth++;
+    if (probe.viaStem || node.next === null || j + 1 >= to) break;
     if (gapBreaks(text, ends[j]!, starts[j + 1]!)) break;
     const next: TrieNode<T> | null = step(node, tokens, j + 1, probe);
-    if (!next) break;
+    if (next === null) break;
     node = next;
     j++;
   }
-  return best;
+  for (let d = depth - 1; d >= 0; d--) {
+    const values = (pathNodes[d] as TrieNode<T>).values;
+    if (values === null) continue;
+    const last = i + d;
+    const plural = pathPlural[d]!;
+    let ok = values;
+    if (acceptor !== null) {
+      // Most candidates pass: copy the values only when some do not.
+      let passed = 0;
+      for (let v = 0; v < values.length; v++) if (acceptor.accept(values[v]!, i, last, plural)) passed++;
+      if (passed === 0) continue;
+      if (passed < values.length) ok = values.filter((v) => acceptor.accept(v, i, last, plural));
+    }
+    out.values = ok;
+    out.firstToken = i;
+    out.lastToken = last;
+    out.plural = plural;
+    return true;
+  }
+  return false;
 }
 
 /** Whether token i can start a phrase of the trie (a bit test; false positives possible). */
 export function mayStart<T>(trie: Trie<T>, tokens: Tokens, i: number): boolean {
   const b = filterBit(tokens.hashes[i]!);
   return (trie.firstWords[b >> 5]! & (1 << (b & 31))) !== 0;
-}
-
-/**
- * Leftmost-longest matching of the trie over tokens [from, to). Matches never overlap.
- */
-export function matchTrie<T>(
-  trie: Trie<T>,
-  tokens: Tokens,
-  accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
-  from = 0,
-  to = tokens.count,
-): TrieMatch<T>[] {
-  const out: TrieMatch<T>[] = [];
-  if (trie.size === 0) return out;
-  for (let i = from; i < to; i++) {
-    if (!mayStart(trie, tokens, i)) continue;
-    const m = longestAt(trie, tokens, i, to, accept);
-    if (m) {
-      out.push(m);
-      i = m.lastToken;
-    }
-  }
-  return out;
 }
 
 /** Index of the token containing (or the last token starting before) folded offset `at`; -1 if none. */
