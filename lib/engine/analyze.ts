@@ -155,7 +155,7 @@ class TextContext {
     this.sentence = sentence;
     const known = this.cuesOf;
     if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
-      this.found = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
+      this.found = pruneCues(this.cuesIn(sentence), this.tokens, this.overlapsMention);
       this.cuesOf = sentence;
       this.recordCount = 0;
     }
@@ -180,6 +180,38 @@ class TextContext {
     // one list, as they share its records.
     this.cues = same ? previous : basis.slice(0, n);
   }
+
+  /**
+   * The cues of a sentence, remembered by its folded text: which cues a sentence holds depends on
+   * its words alone (see findCues), and charts repeat their sentences — templates, flowsheet rows,
+   * copied-forward notes — so each distinct sentence is searched once per text.
+   */
+  private cuesIn(sentence: Sentence): FoundCue[] {
+    const tokens = this.tokens;
+    const first = sentence.firstToken;
+    const key = tokens.text.slice(tokens.starts[first]!, tokens.ends[sentence.lastToken]!);
+    const memo = (this.cueMemo ??= new Map());
+    const known = memo.get(key);
+    if (known !== undefined) {
+      const found: FoundCue[] = [];
+      for (let i = 0; i < known.length; i++) {
+        const c = known[i]!;
+        found.push({ rule: c.rule, firstToken: c.firstToken + first, lastToken: c.lastToken + first });
+      }
+      return found;
+    }
+    const found = findCues(this.engine.context, tokens, sentence);
+    const relative: FoundCue[] = [];
+    for (let i = 0; i < found.length; i++) {
+      const c = found[i]!;
+      relative.push({ rule: c.rule, firstToken: c.firstToken - first, lastToken: c.lastToken - first });
+    }
+    memo.set(key, relative);
+    return found;
+  }
+
+  /** Cues of each distinct sentence, with token indices relative to the sentence's first token. */
+  private cueMemo: Map<string, FoundCue[]> | null = null;
 
   private cueOf(flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null): Cue {
     const key = cue ?? section!;

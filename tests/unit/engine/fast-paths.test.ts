@@ -14,7 +14,9 @@ import {
   requiresPattern,
   writtenAs,
 } from '../../../lib/engine/matcher';
+import { createContextEngine, findCues, indexSections, sentenceAround } from '../../../lib/engine/context';
 import { fold } from '../../../lib/engine/normalize';
+import { tokenize } from '../../../lib/engine/tokens';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 import { MINI_DIR } from './mini-engine';
 
@@ -196,5 +198,61 @@ describe('ICD-10-CM codes', () => {
   ])('%s', (ft, expected) => {
     expect(fast(ft)).toEqual(expected);
     expect(matchAll(ft)).toEqual(expected);
+  });
+});
+
+describe('cues remembered by sentence text', () => {
+  // analyze() searches each distinct sentence once per text and reuses the cues wherever the same
+  // words recur. That holds only if a sentence's cues depend on its own text alone: checked here
+  // on sentences that recur among different neighbours, at different offsets.
+  const context = createContextEngine(loadKnowledge().lexicon.context);
+  const SENTENCES = [
+    'Start topiramate 25 mg',
+    'start ketamine',
+    'Aura: no',
+    'Photophobia? No',
+    'Headache (-)',
+    'Mother: migraines',
+    'per her mother, aura in 2019',
+    'No fever, no neck stiffness, no thunderclap headache',
+    'History of chronic migraine',
+    'denies aura - yes nausea',
+    'Family history of migraine in a sister',
+    'If the headache recurs, return',
+    'possible MOH',
+    'in 2019',
+  ];
+  const SEPARATORS = ['. ', '.\n', '\n', '; ', ': ', ' - ', ' ', '\n\n', '? ', '\t'];
+  const texts = fc
+    .array(fc.tuple(fc.constantFrom(...SENTENCES), fc.constantFrom(...SEPARATORS)), { minLength: 1, maxLength: 12 })
+    .map((parts) => parts.map(([s, sep]) => s + sep).join(''));
+
+  it('give the same cues wherever the same sentence recurs', () => {
+    const seen = new Map<string, string>();
+    fc.assert(
+      fc.property(texts, (raw) => {
+        const ft = fold(raw).text;
+        const tokens = tokenize(ft);
+        const marks = indexSections(context, tokens, () => false);
+        for (let i = 0; i < tokens.count; i++) {
+          const s = sentenceAround(tokens, marks, i, i);
+          const key = ft.slice(tokens.starts[s.firstToken]!, tokens.ends[s.lastToken]!);
+          const cues = findCues(context, tokens, s).map((c) => [
+            c.rule.literal,
+            c.firstToken - s.firstToken,
+            c.lastToken - s.firstToken,
+          ]);
+          const relative = JSON.stringify(cues);
+          const before = seen.get(key);
+          if (before !== undefined && before !== relative) return false;
+          seen.set(key, relative);
+        }
+        return true;
+      }),
+      { numRuns: 1500 },
+    );
+    // Sentences did recur, and some had cues: the check above compared something.
+    expect(seen.size).toBeGreaterThan(SENTENCES.length);
+    expect([...seen.values()].some((v) => v !== '[]')).toBe(true);
   });
 });
