@@ -546,7 +546,7 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
   }
   let kept = 0;
   for (let i = 0; i < found.length; i++) if (hidden[i] === 0) found[kept++] = found[i]!;
-  found.length = kept;
+  if (kept < found.length) found.length = kept;
   return found;
 }
 

@@ -68,12 +68,14 @@ export function tokenize(text: string): Tokens {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const code = text.charCodeAt(i);
-    const cls = classOf(code);
-    if (cls === 2) {
-      i++;
-      continue;
+    // Separators first, in a loop of their own: between two words there is usually one.
+    let code = text.charCodeAt(i);
+    let cls = code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
+    while (cls === 2 && ++i < n) {
+      code = text.charCodeAt(i);
+      cls = code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
     }
+    if (i >= n) break;
     if (count === cap) {
       cap *= 2;
       const ns = new Int32Array(cap);
@@ -91,21 +93,22 @@ export function tokenize(text: string): Tokens {
     }
     const s = i;
     let h = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
+    i++;
     if (cls === 1) {
-      i++;
-      while (i < n) {
+      for (; i < n; i++) {
         const c = text.charCodeAt(i);
-        if (c < 128 ? ASCII_CLASS[c] !== 1 : !isWordCode(c)) break;
+        if (c < 128) {
+          if (ASCII_CLASS[c] !== 1) break;
+        } else if (!isWordCode(c)) break;
         h = Math.imul(h ^ c, FNV_PRIME);
-        i++;
       }
       kinds[count] = 1;
     } else {
       // A surrogate pair is one token, never split.
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
-        h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
-        i += 2;
-      } else i++;
+      if (code >= 0xd800 && code <= 0xdbff && i < n) {
+        h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+        i++;
+      }
       kinds[count] = 0;
     }
     starts[count] = s;

@@ -16,7 +16,7 @@ import {
 } from '../../../lib/engine/matcher';
 import { createContextEngine, findCues, indexSections, sentenceAround } from '../../../lib/engine/context';
 import { fold } from '../../../lib/engine/normalize';
-import { tokenize } from '../../../lib/engine/tokens';
+import { hashRange, isWordCode, phraseTokens, tokenize, tokenText } from '../../../lib/engine/tokens';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 import { MINI_DIR } from './mini-engine';
 
@@ -254,5 +254,46 @@ describe('cues remembered by sentence text', () => {
     // Sentences did recur, and some had cues: the check above compared something.
     expect(seen.size).toBeGreaterThan(SENTENCES.length);
     expect([...seen.values()].some((v) => v !== '[]')).toBe(true);
+  });
+});
+
+describe('the tokeniser', () => {
+  it('splits as phraseTokens does, and hashes each token as hashRange does', () => {
+    const pieces = [
+      'ab',
+      'Z',
+      '9',
+      ' ',
+      '  ',
+      '-',
+      '\t',
+      '\n',
+      '\r',
+      '/',
+      '.',
+      ',',
+      'é',
+      'ß',
+      '😀',
+      '\ud83d',
+      '\ude00',
+      '¿',
+      '٣',
+      'x',
+    ];
+    fc.assert(
+      fc.property(textOf(pieces, 30), (text) => {
+        const t = tokenize(text);
+        const words = phraseTokens(text);
+        if (t.count !== words.length) return false;
+        for (let i = 0; i < t.count; i++) {
+          if (tokenText(t, i) !== words[i]) return false;
+          if (t.hashes[i] !== hashRange(text, t.starts[i]!, t.ends[i]!)) return false;
+          if (t.kinds[i] !== (isWordCode(text.charCodeAt(t.starts[i]!)) ? 1 : 0)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
