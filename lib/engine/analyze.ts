@@ -93,6 +93,14 @@ const NO_CUES: Cue[] = Object.freeze([]) as unknown as Cue[];
  */
 const CODE_LABEL_GAP_TOKENS = 4;
 
+/** A distinct sentence's cues (token indices relative to its first token), and where it is. */
+interface SentenceCues {
+  start: number;
+  length: number;
+  cues: FoundCue[];
+  next: SentenceCues | undefined;
+}
+
 /**
  * Context classification over one text: the section index and each sentence's cues are computed
  * once and shared by every mention in it. `classify` leaves its answer in `flags`, `cues` and
@@ -155,7 +163,7 @@ class TextContext {
     this.sentence = sentence;
     const known = this.cuesOf;
     if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
-      this.found = pruneCues(this.cuesIn(sentence), this.tokens, this.overlapsMention);
+      this.found = pruneCues(this.cuesIn(sentence), sentence.firstToken, this.tokens, this.overlapsMention);
       this.cuesOf = sentence;
       this.recordCount = 0;
     }
@@ -182,36 +190,45 @@ class TextContext {
   }
 
   /**
-   * The cues of a sentence, remembered by its folded text: which cues a sentence holds depends on
-   * its words alone (see findCues), and charts repeat their sentences — templates, flowsheet rows,
-   * copied-forward notes — so each distinct sentence is searched once per text.
+   * The cues of a sentence, with token indices relative to its first token, remembered by its
+   * folded text: which cues a sentence holds depends on its words alone (see findCues), and charts
+   * repeat their sentences — templates, flowsheet rows, copied-forward notes — so each distinct
+   * sentence is searched once per text. The key is a hash of the sentence's tokens and the
+   * characters between them; a hit is confirmed letter by letter against the first occurrence.
    */
   private cuesIn(sentence: Sentence): FoundCue[] {
-    const tokens = this.tokens;
+    const { text, starts, ends, hashes } = this.tokens;
     const first = sentence.firstToken;
-    const key = tokens.text.slice(tokens.starts[first]!, tokens.ends[sentence.lastToken]!);
-    const memo = (this.cueMemo ??= new Map());
-    const known = memo.get(key);
-    if (known !== undefined) {
-      const found: FoundCue[] = [];
-      for (let i = 0; i < known.length; i++) {
-        const c = known[i]!;
-        found.push({ rule: c.rule, firstToken: c.firstToken + first, lastToken: c.lastToken + first });
-      }
-      return found;
+    const last = sentence.lastToken;
+    let h = 0x811c9dc5 | 0;
+    for (let t = first; t <= last; t++) {
+      h = Math.imul(h ^ hashes[t]!, 0x01000193);
+      if (t < last) for (let k = ends[t]!; k < starts[t + 1]!; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
     }
-    const found = findCues(this.engine.context, tokens, sentence);
-    const relative: FoundCue[] = [];
+    // A small integer key: V8 keeps it unboxed.
+    const key = h & 0x3fffffff;
+    const start = starts[first]!;
+    const length = ends[last]! - start;
+    const memo = (this.cueMemo ??= new Map());
+    const head = memo.get(key);
+    for (let e = head; e !== undefined; e = e.next) {
+      if (e.length !== length) continue;
+      let k = 0;
+      while (k < length && text.charCodeAt(e.start + k) === text.charCodeAt(start + k)) k++;
+      if (k === length) return e.cues;
+    }
+    const found = findCues(this.engine.context, this.tokens, sentence);
+    const cues: FoundCue[] = [];
     for (let i = 0; i < found.length; i++) {
       const c = found[i]!;
-      relative.push({ rule: c.rule, firstToken: c.firstToken - first, lastToken: c.lastToken - first });
+      cues.push({ rule: c.rule, firstToken: c.firstToken - first, lastToken: c.lastToken - first });
     }
-    memo.set(key, relative);
-    return found;
+    memo.set(key, { start, length, cues, next: head });
+    return cues;
   }
 
-  /** Cues of each distinct sentence, with token indices relative to the sentence's first token. */
-  private cueMemo: Map<string, FoundCue[]> | null = null;
+  /** Cues of each distinct sentence (see cuesIn), chained by key. */
+  private cueMemo: Map<number, SentenceCues> | null = null;
 
   private cueOf(flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null): Cue {
     const key = cue ?? section!;

@@ -626,27 +626,32 @@ const NEGATED_HISTORY_FILLER = wordSet([
 /**
  * Drops cues that are not cues here: those inside another mention's words (the "without" of
  * "migraine without aura"), and a history cue right after a negation ("no history of", "denies
- * prior"): what is denied is that it ever happened, not that it is past.
+ * prior"): what is denied is that it ever happened, not that it is past. `cues` hold token
+ * indices relative to `offset` (a sentence's first token, see findCues); the cues kept come back
+ * with absolute ones, as new records.
  */
 export function pruneCues(
-  cues: FoundCue[],
+  cues: readonly FoundCue[],
+  offset: number,
   tokens: Tokens,
   insideMention: (first: number, last: number) => boolean,
 ): FoundCue[] {
   const out: FoundCue[] = [];
   for (let i = 0; i < cues.length; i++) {
     const c = cues[i]!;
-    if (insideMention(c.firstToken, c.lastToken)) continue;
+    const firstToken = c.firstToken + offset;
+    const lastToken = c.lastToken + offset;
+    if (insideMention(firstToken, lastToken)) continue;
     if (c.rule.category === 'historical' && (c.rule.direction === 'forward' || c.rule.direction === 'both')) {
       // The last negation kept before it.
       let neg: FoundCue | null = null;
       for (let p = out.length - 1; p >= 0 && neg === null; p--) {
         const q = out[p]!;
-        if (q.rule.category === 'negated' && opens(q) && q.lastToken < c.firstToken) neg = q;
+        if (q.rule.category === 'negated' && opens(q) && q.lastToken < firstToken) neg = q;
       }
-      if (neg && onlyFillerBetween(tokens, neg.lastToken, c.firstToken)) continue;
+      if (neg && onlyFillerBetween(tokens, neg.lastToken, firstToken)) continue;
     }
-    out.push(c);
+    out.push({ rule: c.rule, firstToken, lastToken });
   }
   return out;
 }
