@@ -287,14 +287,19 @@ function labelledBy(
 
 export function analyze(engine: Engine, text: string): Finding[] {
   const { mentions, folded, tokens } = findMentions(engine.matcher, text);
-  if (mentions.length === 0) return [];
+  const n = mentions.length;
+  if (n === 0) return [];
   const ctx = new TextContext(engine, text, folded, tokens, mentions);
   const concepts = engine.lexicon.concepts;
-  const findings: Finding[] = [];
+  const findings = new Array<Finding>(n);
   let bits = 0;
   let cues: Cue[] = NO_CUES;
   let sentence: Sentence | null = null;
-  for (let i = 0; i < mentions.length; i++) {
+  // The sentence as the findings show it, kept while consecutive findings share it.
+  let shown: Sentence | null = null;
+  let sentenceStart = 0;
+  let sentenceText = '';
+  for (let i = 0; i < n; i++) {
     const m = mentions[i]!;
     const label = m.code ? labelledBy(engine, tokens, mentions, m, i) : null;
     // A code labels the diagnosis just before it, classified in the previous step: it keeps that
@@ -306,10 +311,13 @@ export function analyze(engine: Engine, text: string): Finding[] {
       cues = ctx.cues;
       sentence = ctx.sentence!;
     }
+    if (sentence !== shown) {
+      shown = sentence;
+      sentenceStart = ctx.originalStart(sentence!.firstToken);
+      sentenceText = text.slice(sentenceStart, ctx.originalEnd(sentence!.lastToken));
+    }
     const concept = concepts[m.concept]!;
-    const sentenceStart = ctx.originalStart(sentence!.firstToken);
-    const sentenceEnd = ctx.originalEnd(sentence!.lastToken);
-    findings.push({
+    findings[i] = {
       concept: concept.id,
       category: concept.category,
       title: concept.title,
@@ -322,10 +330,10 @@ export function analyze(engine: Engine, text: string): Finding[] {
       historical: (bits & HISTORICAL) !== 0,
       hypothetical: (bits & HYPOTHETICAL) !== 0,
       family: (bits & FAMILY) !== 0,
-      sentence: text.slice(sentenceStart, sentenceEnd),
+      sentence: sentenceText,
       sentenceStart,
       cues,
-    });
+    };
   }
   return findings;
 }

@@ -13,6 +13,7 @@ import {
   mayStart,
   newTrie,
   newTrieMatch,
+  nextStart,
   phraseTokens,
   tokenAt,
   trieInsert,
@@ -491,8 +492,11 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
   const to = s.lastToken + 1;
   if (engine.trie.size > 0) {
     const hit = cueHit;
-    for (let i = s.firstToken; i < to; i++) {
-      if (!mayStart(engine.trie, tokens, i)) continue;
+    for (
+      let i = nextStart(engine.trie, tokens, s.firstToken, to);
+      i < to;
+      i = nextStart(engine.trie, tokens, i + 1, to)
+    ) {
       if (!longestAt(engine.trie, tokens, i, to, null, hit)) continue;
       const values = hit.values;
       const lastToken = hit.lastToken;

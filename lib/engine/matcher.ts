@@ -8,6 +8,7 @@ import {
   mayStart,
   newTrie,
   newTrieMatch,
+  nextStart,
   phraseTokens,
   tokenAt,
   tokenize,
@@ -197,8 +198,7 @@ export function findMentions(matcher: Matcher, text: string): MatchResult {
   const check = new FormCheck(text, folded, tokens);
   const hit = newTrieMatch<FormRef>();
   const count = tokens.count;
-  for (let i = 0; i < count; i++) {
-    if (!mayStart(trie, tokens, i)) continue;
+  for (let i = nextStart(trie, tokens, 0, count); i < count; i = nextStart(trie, tokens, i + 1, count)) {
     if (!longestAt(trie, tokens, i, count, check, hit)) continue;
     const ref = hit.values[0]!;
     let last = hit.lastToken;
@@ -338,7 +338,8 @@ function addCodeMentions(
   });
   if (codes.length === 0) return mentions;
   // Merge the two sorted lists; where a code overlaps a lexicon mention the earlier one stays.
-  const merged: Mention[] = [];
+  const merged = new Array<Mention>(mentions.length + codes.length);
+  let size = 0;
   let a = 0;
   let b = 0;
   while (a < mentions.length || b < codes.length) {
@@ -346,10 +347,10 @@ function addCodeMentions(
       b >= codes.length || (a < mentions.length && mentions[a]!.start <= codes[b]!.start)
         ? mentions[a++]!
         : codes[b++]!;
-    const prev = merged[merged.length - 1];
-    if (prev && next.start < prev.end) continue;
-    merged.push(next);
+    if (size > 0 && next.start < merged[size - 1]!.end) continue;
+    merged[size++] = next;
   }
+  merged.length = size;
   return merged;
 }
 

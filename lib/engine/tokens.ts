@@ -385,6 +385,22 @@ export function mayStart<T>(trie: Trie<T>, tokens: Tokens, i: number): boolean {
   return (trie.firstWords[b >> 5]! & (1 << (b & 31))) !== 0;
 }
 
+/**
+ * The first token in [from, to) that can start a phrase of the trie (mayStart), or `to`. One call
+ * skips the run of tokens that cannot: most of a page, on which a call per token would be most of
+ * the cost until the loop is compiled.
+ */
+export function nextStart<T>(trie: Trie<T>, tokens: Tokens, from: number, to: number): number {
+  const hashes = tokens.hashes;
+  const bits = trie.firstWords;
+  for (let i = from; i < to; i++) {
+    const h = hashes[i]!;
+    const b = (h ^ (h >>> 15)) & FILTER_MASK;
+    if ((bits[b >> 5]! & (1 << (b & 31))) !== 0) return i;
+  }
+  return to;
+}
+
 /** Index of the token containing (or the last token starting before) folded offset `at`; -1 if none. */
 export function tokenAt(tokens: Tokens, at: number): number {
   let lo = 0;

@@ -16,7 +16,17 @@ import {
 } from '../../../lib/engine/matcher';
 import { createContextEngine, findCues, indexSections, sentenceAround } from '../../../lib/engine/context';
 import { fold } from '../../../lib/engine/normalize';
-import { hashRange, isWordCode, phraseTokens, tokenize, tokenText } from '../../../lib/engine/tokens';
+import { createEngine } from '../../../lib/engine';
+import {
+  hashRange,
+  isWordCode,
+  mayStart,
+  nextStart,
+  phraseTokens,
+  tokenize,
+  tokenText,
+  type Trie,
+} from '../../../lib/engine/tokens';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 import { MINI_DIR } from './mini-engine';
 
@@ -294,6 +304,28 @@ describe('the tokeniser', () => {
         return true;
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the next token that may start a phrase', () => {
+  it('is the first token from `from` that mayStart lets through', () => {
+    const engine = createEngine(loadKnowledge().lexicon);
+    const tries: Trie<unknown>[] = [engine.matcher.trie, engine.context.trie, engine.context.sections];
+    const pieces = ['migraine', 'aura', 'no', 'denies', 'history', 'of', 'family', 'the', 'xq', ' ', '.', '\n', 'ha'];
+    fc.assert(
+      fc.property(textOf(pieces, 30), fc.nat(40), fc.nat(40), (raw, a, b) => {
+        const tokens = tokenize(fold(raw).text);
+        const from = Math.min(a, tokens.count);
+        const to = Math.min(Math.max(from, b), tokens.count);
+        for (const trie of tries) {
+          let expected = from;
+          while (expected < to && !mayStart(trie, tokens, expected)) expected++;
+          if (nextStart(trie, tokens, from, to) !== expected) return false;
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
     );
   });
 });
