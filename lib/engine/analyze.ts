@@ -15,7 +15,7 @@ import {
   type SectionMark,
   type Sentence,
 } from './context';
-import { createMatcher, findMentions, type Matcher } from './matcher';
+import { createMatcher, newMentionTable, scanMentions, addMention, type Matcher, type MentionTable } from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
 import type { Tokens } from './tokens';
 import {
@@ -26,7 +26,6 @@ import {
   type ContextFlags,
   type Cue,
   type Finding,
-  type Mention,
 } from './types';
 
 export interface Engine {
@@ -133,19 +132,18 @@ class TextContext {
     private readonly folded: Folded,
     private readonly tokens: Tokens,
     /** Mentions whose words are not cues (sorted by token). */
-    private readonly mentions: readonly Mention[],
+    private readonly mentions: MentionTable,
   ) {}
 
   /** Whether any mention overlaps tokens [first, last]. */
   readonly overlapsMention = (first: number, last: number): boolean => {
-    const ms = this.mentions;
+    const { firstToken, lastToken } = this.mentions;
     let lo = 0;
-    let hi = ms.length - 1;
+    let hi = this.mentions.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const m = ms[mid]!;
-      if (m.lastToken < first) lo = mid + 1;
-      else if (m.firstToken > last) hi = mid - 1;
+      if (lastToken[mid]! < first) lo = mid + 1;
+      else if (firstToken[mid]! > last) hi = mid - 1;
       else return true;
     }
     return false;
@@ -256,41 +254,50 @@ class TextContext {
   }
 }
 
-/** The diagnosis a code mention labels: the mention just before it on the same line, if any. */
+/**
+ * The diagnosis a code labels: the mention just before it on the same line, if any, as its index
+ * in `mentions`; -1 if none.
+ */
 function labelledBy(
   engine: Engine,
   tokens: Tokens,
-  mentions: readonly Mention[],
-  code: Mention,
+  mentions: MentionTable,
+  /** The code's first token. */
+  codeFirst: number,
   /** Index in `mentions` of the first mention at or after the code. */
   k: number,
-): Mention | null {
-  let best: Mention | null = null;
+): number {
+  let best = -1;
   // Mentions are in text order; only the few just before the code can be near enough.
   for (let j = k - 1; j >= 0; j--) {
-    const m = mentions[j]!;
-    if (code.firstToken - m.lastToken - 1 > CODE_LABEL_GAP_TOKENS) break;
-    if (m.lastToken < code.firstToken && !m.code && engine.lexicon.concepts[m.concept]?.category === 'diagnosis') {
-      best = m;
+    const lastToken = mentions.lastToken[j]!;
+    if (codeFirst - lastToken - 1 > CODE_LABEL_GAP_TOKENS) break;
+    if (
+      lastToken < codeFirst &&
+      mentions.code[j] === 0 &&
+      engine.lexicon.concepts[mentions.concept[j]!]?.category === 'diagnosis'
+    ) {
+      best = j;
       break;
     }
   }
-  if (!best) return null;
-  const gapFrom = tokens.ends[best.lastToken]!;
-  const gapTo = tokens.starts[code.firstToken]!;
+  if (best < 0) return -1;
+  const gapFrom = tokens.ends[mentions.lastToken[best]!]!;
+  const gapTo = tokens.starts[codeFirst]!;
   for (let k = gapFrom; k < gapTo; k++) {
     const c = tokens.text.charCodeAt(k);
-    if (c === 10 || c === 13 || c === 46 /* . */ || c === 59 /* ; */) return null;
+    if (c === 10 || c === 13 || c === 46 /* . */ || c === 59 /* ; */) return -1;
   }
   return best;
 }
 
 export function analyze(engine: Engine, text: string): Finding[] {
-  const { mentions, folded, tokens } = findMentions(engine.matcher, text);
-  const n = mentions.length;
+  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text);
+  const n = mentions.count;
   if (n === 0) return [];
   const ctx = new TextContext(engine, text, folded, tokens, mentions);
   const concepts = engine.lexicon.concepts;
+  const { concept: conceptOf, start: startOf, end: endOf, firstToken, lastToken, code } = mentions;
   const findings = new Array<Finding>(n);
   let bits = 0;
   let cues: Cue[] = NO_CUES;
@@ -300,13 +307,12 @@ export function analyze(engine: Engine, text: string): Finding[] {
   let sentenceStart = 0;
   let sentenceText = '';
   for (let i = 0; i < n; i++) {
-    const m = mentions[i]!;
-    const label = m.code ? labelledBy(engine, tokens, mentions, m, i) : null;
+    const label = code[i] === 1 ? labelledBy(engine, tokens, mentions, firstToken[i]!, i) : -1;
     // A code labels the diagnosis just before it, classified in the previous step: it keeps that
     // classification. Otherwise the mention (or the diagnosis it labels) is classified now.
-    if (!(label && sentence !== null && mentions[i - 1] === label)) {
-      if (label) ctx.classify(label.firstToken, label.lastToken);
-      else ctx.classify(m.firstToken, m.lastToken);
+    if (!(label >= 0 && sentence !== null && label === i - 1)) {
+      if (label >= 0) ctx.classify(firstToken[label]!, lastToken[label]!);
+      else ctx.classify(firstToken[i]!, lastToken[i]!);
       bits = ctx.flags;
       cues = ctx.cues;
       sentence = ctx.sentence!;
@@ -316,14 +322,16 @@ export function analyze(engine: Engine, text: string): Finding[] {
       sentenceStart = ctx.originalStart(sentence!.firstToken);
       sentenceText = text.slice(sentenceStart, ctx.originalEnd(sentence!.lastToken));
     }
-    const concept = concepts[m.concept]!;
+    const concept = concepts[conceptOf[i]!]!;
+    const start = startOf[i]!;
+    const end = endOf[i]!;
     findings[i] = {
       concept: concept.id,
       category: concept.category,
       title: concept.title,
-      text: text.slice(m.start, m.end),
-      start: m.start,
-      end: m.end,
+      text: text.slice(start, end),
+      start,
+      end,
       assertion: ASSERTION_OF_BITS[bits]!,
       negated: (bits & NEGATED) !== 0,
       uncertain: (bits & UNCERTAIN) !== 0,
@@ -349,7 +357,7 @@ export function classifySpan(
   start: number,
   end: number,
 ): { flags: ContextFlags; cues: Cue[] } {
-  const { mentions, folded, tokens } = findMentions(engine.matcher, text);
+  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text);
   if (tokens.count === 0) return { flags: noFlags(), cues: [] };
   const fStart = toFolded(folded, Math.max(0, Math.min(start, text.length)));
   const fEnd = Math.max(fStart + 1, toFolded(folded, Math.max(0, Math.min(end, text.length))));
@@ -360,12 +368,24 @@ export function classifySpan(
   while (last + 1 < tokens.count && tokens.starts[last + 1]! < fEnd) last++;
   // The span itself is the mention here: a larger lexicon match around it ("migraine without aura"
   // around "aura") does not hide the cues inside it.
-  const others = mentions.filter((m) => m.lastToken < first || m.firstToken > last);
+  const others = newMentionTable(mentions.count);
+  let code = -1; // the first code the span lies on
+  for (let i = 0; i < mentions.count; i++) {
+    const a = mentions.firstToken[i]!;
+    const b = mentions.lastToken[i]!;
+    if (b < first || a > last) {
+      addMention(others, mentions.concept[i]!, mentions.start[i]!, mentions.end[i]!, a, b, mentions.code[i] === 1);
+    } else if (code < 0 && mentions.code[i] === 1) code = i;
+  }
   const ctx = new TextContext(engine, text, folded, tokens, others);
-  const code = mentions.find((m) => m.code && m.firstToken <= last && first <= m.lastToken);
-  const after = code ? others.findIndex((m) => m.firstToken >= code.firstToken) : -1;
-  const label = code ? labelledBy(engine, tokens, others, code, after < 0 ? others.length : after) : null;
-  if (label) ctx.classify(label.firstToken, label.lastToken);
+  let label = -1;
+  if (code >= 0) {
+    const codeFirst = mentions.firstToken[code]!;
+    let after = 0;
+    while (after < others.count && others.firstToken[after]! < codeFirst) after++;
+    label = labelledBy(engine, tokens, others, codeFirst, after);
+  }
+  if (label >= 0) ctx.classify(others.firstToken[label]!, others.lastToken[label]!);
   else ctx.classify(first, last);
   return { flags: flagsOf(ctx.flags), cues: ctx.cues };
 }

@@ -73,20 +73,28 @@ export function codeSystemBefore(ft: string, at: number): boolean {
 
 export function createMatcher(lexicon: CompiledLexicon): Matcher {
   const trie = newTrie<FormRef>();
+  // Forms share a handful of requires patterns: one RegExp each (test() on a pattern without "g"
+  // keeps no state between calls).
+  const patterns = new Map<string, RegExp>();
   for (const form of lexicon.forms) {
     const words = phraseTokens(fold(form.text).text);
     if (words.length === 0) continue;
-    trieInsert(trie, words, toRef(lexicon, form));
+    trieInsert(trie, words, toRef(lexicon, form, patterns));
   }
   return { lexicon, trie, codes: new Map(Object.entries(lexicon.codes)) };
 }
 
-function toRef(lexicon: CompiledLexicon, form: LexiconForm): FormRef {
+function toRef(lexicon: CompiledLexicon, form: LexiconForm, patterns: Map<string, RegExp>): FormRef {
+  let requires: RegExp | null = null;
+  if (form.requires) {
+    requires = patterns.get(form.requires) ?? requiresPattern(form.requires);
+    patterns.set(form.requires, requires);
+  }
   return {
     concept: form.concept,
     category: lexicon.concepts[form.concept]?.category ?? 'symptom',
     exact: form.caseSensitive ? stripSeparators(form.text) : null,
-    requires: form.requires ? requiresPattern(form.requires) : null,
+    requires,
   };
 }
 
@@ -156,6 +164,88 @@ export interface MatchResult {
 }
 
 /**
+ * Mentions as columns, in text order: what analyze reads, without an object per mention (a page
+ * has tens of thousands, and each would live until the findings are made).
+ */
+export interface MentionTable {
+  count: number;
+  concept: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  firstToken: Int32Array;
+  lastToken: Int32Array;
+  /** 1 for an ICD-10-CM code. */
+  code: Uint8Array;
+}
+
+export interface ScanResult {
+  table: MentionTable;
+  folded: Folded;
+  tokens: Tokens;
+}
+
+export function newMentionTable(capacity: number): MentionTable {
+  const n = Math.max(4, capacity);
+  return {
+    count: 0,
+    concept: new Int32Array(n),
+    start: new Int32Array(n),
+    end: new Int32Array(n),
+    firstToken: new Int32Array(n),
+    lastToken: new Int32Array(n),
+    code: new Uint8Array(n),
+  };
+}
+
+function grown<A extends Int32Array | Uint8Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(n);
+  b.set(a);
+  return b;
+}
+
+/** Appends a mention to the table. */
+export function addMention(
+  t: MentionTable,
+  concept: number,
+  start: number,
+  end: number,
+  firstToken: number,
+  lastToken: number,
+  code: boolean,
+): void {
+  const i = t.count;
+  if (i === t.concept.length) {
+    const n = i * 2;
+    t.concept = grown(t.concept, n);
+    t.start = grown(t.start, n);
+    t.end = grown(t.end, n);
+    t.firstToken = grown(t.firstToken, n);
+    t.lastToken = grown(t.lastToken, n);
+    t.code = grown(t.code, n);
+  }
+  t.concept[i] = concept;
+  t.start[i] = start;
+  t.end[i] = end;
+  t.firstToken[i] = firstToken;
+  t.lastToken[i] = lastToken;
+  t.code[i] = code ? 1 : 0;
+  t.count = i + 1;
+}
+
+/** Mention i of the table as a Mention object (codes carry `code: true`, other mentions no `code`). */
+export function mentionAt(t: MentionTable, i: number): Mention {
+  const m: Mention = {
+    concept: t.concept[i]!,
+    start: t.start[i]!,
+    end: t.end[i]!,
+    firstToken: t.firstToken[i]!,
+    lastToken: t.lastToken[i]!,
+  };
+  if (t.code[i] === 1) m.code = true;
+  return m;
+}
+
+/**
  * The checks a lexicon match must pass beyond its words, for one text: the case of an abbreviation
  * as written, and the words an ambiguous abbreviation needs near it.
  */
@@ -190,10 +280,18 @@ class FormCheck implements Acceptor<FormRef> {
 
 /** Finds every mention in `text`; offsets index `text` itself (not the folded copy). */
 export function findMentions(matcher: Matcher, text: string): MatchResult {
+  const { table, folded, tokens } = scanMentions(matcher, text);
+  const mentions = new Array<Mention>(table.count);
+  for (let i = 0; i < table.count; i++) mentions[i] = mentionAt(table, i);
+  return { mentions, folded, tokens };
+}
+
+/** findMentions, with the mentions as a table. */
+export function scanMentions(matcher: Matcher, text: string): ScanResult {
   const folded = fold(text);
   const ft = folded.text;
   const tokens = tokenize(ft);
-  let mentions: Mention[] = [];
+  let table = newMentionTable(tokens.count >> 4);
   const trie = matcher.trie;
   const check = new FormCheck(text, folded, tokens);
   const hit = newTrieMatch<FormRef>();
@@ -216,17 +314,19 @@ export function findMentions(matcher: Matcher, text: string): MatchResult {
       const q = NEGATIVE_QUALIFIERS.exec(ft);
       if (q) last = tokenAt(tokens, q.index + q[0].length - 1);
     }
-    mentions.push({
-      concept: ref.concept,
-      start: toOriginalStart(folded, tokens.starts[i]!, text.length),
-      end: toOriginalEnd(folded, tokens.ends[last]!),
-      firstToken: i,
-      lastToken: last,
-    });
+    addMention(
+      table,
+      ref.concept,
+      toOriginalStart(folded, tokens.starts[i]!, text.length),
+      toOriginalEnd(folded, tokens.ends[last]!),
+      i,
+      last,
+      false,
+    );
     i = last;
   }
-  if (matcher.codes.size > 0 && ft.includes('g4')) mentions = addCodeMentions(matcher, text, folded, tokens, mentions);
-  return { mentions, folded, tokens };
+  if (matcher.codes.size > 0 && ft.includes('g4')) table = addCodeMentions(matcher, text, folded, tokens, table);
+  return { table, folded, tokens };
 }
 
 function lineStart(text: string, floor: number, from: number): number {
@@ -321,36 +421,28 @@ function addCodeMentions(
   text: string,
   folded: Folded,
   tokens: Tokens,
-  mentions: Mention[],
-): Mention[] {
-  const codes: Mention[] = [];
+  mentions: MentionTable,
+): MentionTable {
+  const codes = newMentionTable(16);
   codeMatches(folded.text, (startF, endF, written) => {
     const concept = conceptOfCode(matcher, written);
     if (concept === undefined) return;
-    codes.push({
-      concept,
-      start: toOriginalStart(folded, startF, text.length),
-      end: toOriginalEnd(folded, endF),
-      firstToken: tokenAt(tokens, startF),
-      lastToken: tokenAt(tokens, endF - 1),
-      code: true,
-    });
+    const start = toOriginalStart(folded, startF, text.length);
+    const end = toOriginalEnd(folded, endF);
+    addMention(codes, concept, start, end, tokenAt(tokens, startF), tokenAt(tokens, endF - 1), true);
   });
-  if (codes.length === 0) return mentions;
+  if (codes.count === 0) return mentions;
   // Merge the two sorted lists; where a code overlaps a lexicon mention the earlier one stays.
-  const merged = new Array<Mention>(mentions.length + codes.length);
-  let size = 0;
+  const merged = newMentionTable(mentions.count + codes.count);
   let a = 0;
   let b = 0;
-  while (a < mentions.length || b < codes.length) {
-    const next =
-      b >= codes.length || (a < mentions.length && mentions[a]!.start <= codes[b]!.start)
-        ? mentions[a++]!
-        : codes[b++]!;
-    if (size > 0 && next.start < merged[size - 1]!.end) continue;
-    merged[size++] = next;
+  while (a < mentions.count || b < codes.count) {
+    const fromMentions = b >= codes.count || (a < mentions.count && mentions.start[a]! <= codes.start[b]!);
+    const t = fromMentions ? mentions : codes;
+    const i = fromMentions ? a++ : b++;
+    if (merged.count > 0 && t.start[i]! < merged.end[merged.count - 1]!) continue;
+    addMention(merged, t.concept[i]!, t.start[i]!, t.end[i]!, t.firstToken[i]!, t.lastToken[i]!, t.code[i] === 1);
   }
-  merged.length = size;
   return merged;
 }
 
