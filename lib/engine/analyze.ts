@@ -368,7 +368,7 @@ export function classifySpan(
   while (last + 1 < tokens.count && tokens.starts[last + 1]! < fEnd) last++;
   // The span itself is the mention here: a larger lexicon match around it ("migraine without aura"
   // around "aura") does not hide the cues inside it.
-  const others = newMentionTable(mentions.count);
+  const others = newMentionTable();
   let code = -1; // the first code the span lies on
   for (let i = 0; i < mentions.count; i++) {
     const a = mentions.firstToken[i]!;

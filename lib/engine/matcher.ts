@@ -165,17 +165,18 @@ export interface MatchResult {
 
 /**
  * Mentions as columns, in text order: what analyze reads, without an object per mention (a page
- * has tens of thousands, and each would live until the findings are made).
+ * has tens of thousands, and each would live until the findings are made). Plain arrays of small
+ * integers: one block of memory each, and cheap to make for the short texts the page scanner sends.
  */
 export interface MentionTable {
   count: number;
-  concept: Int32Array;
-  start: Int32Array;
-  end: Int32Array;
-  firstToken: Int32Array;
-  lastToken: Int32Array;
-  /** 1 for an ICD-10-CM code. */
-  code: Uint8Array;
+  concept: number[];
+  start: number[];
+  end: number[];
+  firstToken: number[];
+  lastToken: number[];
+  /** 1 for an ICD-10-CM code, else 0. */
+  code: number[];
 }
 
 export interface ScanResult {
@@ -184,23 +185,8 @@ export interface ScanResult {
   tokens: Tokens;
 }
 
-export function newMentionTable(capacity: number): MentionTable {
-  const n = Math.max(4, capacity);
-  return {
-    count: 0,
-    concept: new Int32Array(n),
-    start: new Int32Array(n),
-    end: new Int32Array(n),
-    firstToken: new Int32Array(n),
-    lastToken: new Int32Array(n),
-    code: new Uint8Array(n),
-  };
-}
-
-function grown<A extends Int32Array | Uint8Array>(a: A, n: number): A {
-  const b = new (a.constructor as new (n: number) => A)(n);
-  b.set(a);
-  return b;
+export function newMentionTable(): MentionTable {
+  return { count: 0, concept: [], start: [], end: [], firstToken: [], lastToken: [], code: [] };
 }
 
 /** Appends a mention to the table. */
@@ -213,23 +199,13 @@ export function addMention(
   lastToken: number,
   code: boolean,
 ): void {
-  const i = t.count;
-  if (i === t.concept.length) {
-    const n = i * 2;
-    t.concept = grown(t.concept, n);
-    t.start = grown(t.start, n);
-    t.end = grown(t.end, n);
-    t.firstToken = grown(t.firstToken, n);
-    t.lastToken = grown(t.lastToken, n);
-    t.code = grown(t.code, n);
-  }
-  t.concept[i] = concept;
-  t.start[i] = start;
-  t.end[i] = end;
-  t.firstToken[i] = firstToken;
-  t.lastToken[i] = lastToken;
-  t.code[i] = code ? 1 : 0;
-  t.count = i + 1;
+  t.concept.push(concept);
+  t.start.push(start);
+  t.end.push(end);
+  t.firstToken.push(firstToken);
+  t.lastToken.push(lastToken);
+  t.code.push(code ? 1 : 0);
+  t.count++;
 }
 
 /** Mention i of the table as a Mention object (codes carry `code: true`, other mentions no `code`). */
@@ -291,7 +267,7 @@ export function scanMentions(matcher: Matcher, text: string): ScanResult {
   const folded = fold(text);
   const ft = folded.text;
   const tokens = tokenize(ft);
-  let table = newMentionTable(tokens.count >> 4);
+  let table = newMentionTable();
   const trie = matcher.trie;
   const check = new FormCheck(text, folded, tokens);
   const hit = newTrieMatch<FormRef>();
@@ -423,7 +399,7 @@ function addCodeMentions(
   tokens: Tokens,
   mentions: MentionTable,
 ): MentionTable {
-  const codes = newMentionTable(16);
+  const codes = newMentionTable();
   codeMatches(folded.text, (startF, endF, written) => {
     const concept = conceptOfCode(matcher, written);
     if (concept === undefined) return;
@@ -433,7 +409,7 @@ function addCodeMentions(
   });
   if (codes.count === 0) return mentions;
   // Merge the two sorted lists; where a code overlaps a lexicon mention the earlier one stays.
-  const merged = newMentionTable(mentions.count + codes.count);
+  const merged = newMentionTable();
   let a = 0;
   let b = 0;
   while (a < mentions.count || b < codes.count) {
