@@ -57,13 +57,24 @@ export function hashRange(text: string, s: number, e: number): number {
   return h;
 }
 
+/**
+ * The four token arrays over one buffer: making a typed array with its own memory costs a call
+ * into the runtime (several microseconds), and the page scanner tokenises many short texts.
+ */
+function tokenArrays(cap: number): { starts: Int32Array; ends: Int32Array; hashes: Int32Array; kinds: Uint8Array } {
+  const buffer = new ArrayBuffer(cap * 13);
+  return {
+    starts: new Int32Array(buffer, 0, cap),
+    ends: new Int32Array(buffer, cap * 4, cap),
+    hashes: new Int32Array(buffer, cap * 8, cap),
+    kinds: new Uint8Array(buffer, cap * 12, cap),
+  };
+}
+
 export function tokenize(text: string): Tokens {
   // Tokens never outnumber half the characters plus one, except runs of punctuation; grow if so.
   let cap = Math.max(16, (text.length >> 2) + 16);
-  let starts = new Int32Array(cap);
-  let ends = new Int32Array(cap);
-  let hashes = new Int32Array(cap);
-  let kinds = new Uint8Array(cap);
+  let { starts, ends, hashes, kinds } = tokenArrays(cap);
   let count = 0;
   const n = text.length;
   let i = 0;
@@ -78,18 +89,12 @@ export function tokenize(text: string): Tokens {
     if (i >= n) break;
     if (count === cap) {
       cap *= 2;
-      const ns = new Int32Array(cap);
-      ns.set(starts);
-      starts = ns;
-      const ne = new Int32Array(cap);
-      ne.set(ends);
-      ends = ne;
-      const nh = new Int32Array(cap);
-      nh.set(hashes);
-      hashes = nh;
-      const nk = new Uint8Array(cap);
-      nk.set(kinds);
-      kinds = nk;
+      const more = tokenArrays(cap);
+      more.starts.set(starts);
+      more.ends.set(ends);
+      more.hashes.set(hashes);
+      more.kinds.set(kinds);
+      ({ starts, ends, hashes, kinds } = more);
     }
     const s = i;
     let h = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);

@@ -268,6 +268,14 @@ describe('cues remembered by sentence text', () => {
 });
 
 describe('the tokeniser', () => {
+  it('grows its arrays when punctuation outnumbers a quarter of the characters', () => {
+    const text = 'a.'.repeat(700) + '😀'.repeat(300) + ' end';
+    const t = tokenize(text);
+    expect(t.count).toBe(1701);
+    expect(Array.from({ length: t.count }, (_, i) => tokenText(t, i))).toEqual(phraseTokens(text));
+    for (let i = 0; i < t.count; i++) expect(t.hashes[i]).toBe(hashRange(text, t.starts[i]!, t.ends[i]!));
+  });
+
   it('splits as phraseTokens does, and hashes each token as hashRange does', () => {
     const pieces = [
       'ab',
