@@ -292,7 +292,7 @@ function labelledBy(
 }
 
 export function analyze(engine: Engine, text: string): Finding[] {
-  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text);
+  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   const n = mentions.count;
   if (n === 0) return [];
   const ctx = new TextContext(engine, text, folded, tokens, mentions);
@@ -357,7 +357,7 @@ export function classifySpan(
   start: number,
   end: number,
 ): { flags: ContextFlags; cues: Cue[] } {
-  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text);
+  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   if (tokens.count === 0) return { flags: noFlags(), cues: [] };
   const fStart = toFolded(folded, Math.max(0, Math.min(start, text.length)));
   const fEnd = Math.max(fStart + 1, toFolded(folded, Math.max(0, Math.min(end, text.length))));

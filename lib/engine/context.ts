@@ -8,6 +8,7 @@
  */
 import { fold } from './normalize';
 import {
+  hashKey,
   hashRange,
   longestAt,
   mayStart,
@@ -70,7 +71,7 @@ export interface ContextEngine {
    */
   combined: RegExp | null;
   sections: Trie<SectionRule>;
-  /** Hashes of the last word of every section header: a colon after any other word heads nothing. */
+  /** Keys (hashKey) of the last word of every section header: a colon after any other word heads nothing. */
   headerLastWords: Set<number>;
 }
 
@@ -121,7 +122,7 @@ export function createContextEngine(rules: CompiledContextRules): ContextEngine 
     const words = phraseTokens(fold(s.literal).text);
     trieInsert(sections, words, s);
     const last = words[words.length - 1];
-    if (last) headerLastWords.add(hashRange(last, 0, last.length));
+    if (last) headerLastWords.add(hashKey(hashRange(last, 0, last.length)));
   }
   return { trie, patterns, combined, sections, headerLastWords };
 }
@@ -227,7 +228,7 @@ interface WordSet {
 function wordSet(words: string[]): WordSet {
   const byHash = new Map<number, string[]>();
   for (const w of words) {
-    const h = hashRange(w, 0, w.length);
+    const h = hashKey(hashRange(w, 0, w.length));
     const same = byHash.get(h);
     if (!same) byHash.set(h, [w]);
     else if (!same.includes(w)) same.push(w);
@@ -237,7 +238,7 @@ function wordSet(words: string[]): WordSet {
 
 function wordIs(tokens: Tokens, i: number, set: WordSet): boolean {
   if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1) return false;
-  const words = set.byHash.get(tokens.hashes[i]!);
+  const words = set.byHash.get(hashKey(tokens.hashes[i]!));
   if (words === undefined) return false;
   const text = tokens.text;
   const s = tokens.starts[i]!;
@@ -341,7 +342,7 @@ export function indexSections(
       if (colon !== -1 && colon < from) colon = text.indexOf(':', from);
       for (; colon !== -1 && colon < lineEnd; colon = text.indexOf(':', colon + 1)) {
         const c = tokenAt(tokens, colon);
-        if (c < 1 || !engine.headerLastWords.has(tokens.hashes[c - 1]!)) continue;
+        if (c < 1 || !engine.headerLastWords.has(hashKey(tokens.hashes[c - 1]!))) continue;
         let mid: SectionMark | null = null;
         for (let k = Math.max(next, c - HEADER_MAX_TOKENS); k < c && !mid; k++) {
           if (k === next || boundaryBefore(tokens, k)) {

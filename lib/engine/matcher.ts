@@ -262,11 +262,14 @@ export function findMentions(matcher: Matcher, text: string): MatchResult {
   return { mentions, folded, tokens };
 }
 
-/** findMentions, with the mentions as a table. */
-export function scanMentions(matcher: Matcher, text: string): ScanResult {
+/**
+ * findMentions, with the mentions as a table. With `reuse` the tokens may live in arrays that the
+ * next such call overwrites (see tokenize): for callers that are done with them when they return.
+ */
+export function scanMentions(matcher: Matcher, text: string, reuse = false): ScanResult {
   const folded = fold(text);
   const ft = folded.text;
-  const tokens = tokenize(ft);
+  const tokens = tokenize(ft, reuse);
   let table = newMentionTable();
   const trie = matcher.trie;
   const check = new FormCheck(text, folded, tokens);

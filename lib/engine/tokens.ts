@@ -57,11 +57,19 @@ export function hashRange(text: string, s: number, e: number): number {
   return h;
 }
 
+interface TokenArrays {
+  starts: Int32Array;
+  ends: Int32Array;
+  hashes: Int32Array;
+  kinds: Uint8Array;
+}
+
 /**
  * The four token arrays over one buffer: making a typed array with its own memory costs a call
- * into the runtime (several microseconds), and the page scanner tokenises many short texts.
+ * into the runtime (several microseconds, more in Chromium), and the page scanner tokenises many
+ * short texts.
  */
-function tokenArrays(cap: number): { starts: Int32Array; ends: Int32Array; hashes: Int32Array; kinds: Uint8Array } {
+function tokenArrays(cap: number): TokenArrays {
   const buffer = new ArrayBuffer(cap * 13);
   return {
     starts: new Int32Array(buffer, 0, cap),
@@ -71,10 +79,25 @@ function tokenArrays(cap: number): { starts: Int32Array; ends: Int32Array; hashe
   };
 }
 
-export function tokenize(text: string): Tokens {
+/** Arrays lent to `tokenize(text, true)` calls, for texts of up to this many tokens (about 200 KB). */
+const SCRATCH_TOKENS = 16384;
+let scratch: TokenArrays | null = null;
+
+/**
+ * Splits folded text into tokens. With `reuse`, short texts get arrays kept from the previous
+ * such call instead of new ones: the result is then valid only until the next `reuse` call, for
+ * callers that use tokens within one call and let none escape (analyze, classifySpan).
+ */
+export function tokenize(text: string, reuse = false): Tokens {
   // Tokens never outnumber half the characters plus one, except runs of punctuation; grow if so.
   let cap = Math.max(16, (text.length >> 2) + 16);
-  let { starts, ends, hashes, kinds } = tokenArrays(cap);
+  let arrays: TokenArrays;
+  if (reuse && cap <= SCRATCH_TOKENS) {
+    if (scratch === null || scratch.starts.length < cap) scratch = tokenArrays(Math.max(cap, 1024));
+    arrays = scratch;
+    cap = scratch.starts.length;
+  } else arrays = tokenArrays(cap);
+  let { starts, ends, hashes, kinds } = arrays;
   let count = 0;
   const n = text.length;
   let i = 0;
@@ -180,6 +203,15 @@ export interface Trie<T> {
 const FILTER_BITS = 1 << 18;
 const FILTER_MASK = FILTER_BITS - 1;
 
+/**
+ * A token hash as a Map key. V8 keeps small integers (31 bits where pointers are compressed, as in
+ * Chromium) unboxed; half of all 32-bit hashes would otherwise be boxed numbers, slower to hash
+ * and compare. Entries under one key are told apart by their words.
+ */
+export function hashKey(h: number): number {
+  return h >> 1;
+}
+
 function filterBit(h: number): number {
   return (h ^ (h >>> 15)) & FILTER_MASK;
 }
@@ -196,7 +228,7 @@ export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T)
   if (words.length === 0) return;
   let node = trie.root;
   for (const w of words) {
-    const h = hashRange(w, 0, w.length);
+    const h = hashKey(hashRange(w, 0, w.length));
     node.next ??= new Map();
     let child = node.next.get(h);
     let c: TrieNode<T> | null | undefined = child;
@@ -229,7 +261,7 @@ function sameWord(text: string, s: number, e: number, word: string): boolean {
 
 /** The child of `node` for text[s, e) with hash h, or null. */
 function child<T>(node: TrieNode<T>, text: string, s: number, e: number, h: number): TrieNode<T> | null {
-  let c = node.next?.get(h) ?? null;
+  let c = node.next?.get(hashKey(h)) ?? null;
   while (c && !sameWord(text, s, e, c.word)) c = c.alt;
   return c;
 }
@@ -259,7 +291,7 @@ function pluralSuffix(text: string, s: number, e: number): number {
 
 /** The child of `node` whose word is text[s, e) followed by "y" ("allergies" → "allergy"). */
 function childPlusY<T>(node: TrieNode<T>, text: string, s: number, e: number): TrieNode<T> | null {
-  let c = node.next?.get(Math.imul(hashRange(text, s, e) ^ 121, FNV_PRIME)) ?? null;
+  let c = node.next?.get(hashKey(Math.imul(hashRange(text, s, e) ^ 121, FNV_PRIME))) ?? null;
   while (c && !(c.word.length === e - s + 1 && c.word.endsWith('y') && sameWord(text, s, e, c.word.slice(0, -1))))
     c = c.alt;
   return c;

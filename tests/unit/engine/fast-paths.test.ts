@@ -16,7 +16,7 @@ import {
 } from '../../../lib/engine/matcher';
 import { createContextEngine, findCues, indexSections, sentenceAround } from '../../../lib/engine/context';
 import { fold } from '../../../lib/engine/normalize';
-import { createEngine } from '../../../lib/engine';
+import { analyze, createEngine } from '../../../lib/engine';
 import {
   hashRange,
   isWordCode,
@@ -25,6 +25,7 @@ import {
   phraseTokens,
   tokenize,
   tokenText,
+  type Tokens,
   type Trie,
 } from '../../../lib/engine/tokens';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
@@ -334,6 +335,35 @@ describe('the next token that may start a phrase', () => {
         return true;
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('token arrays lent from one analysis to the next', () => {
+  it('leave no trace: the same tokens, and the same findings, whatever came before', () => {
+    const engine = createEngine(loadKnowledge().lexicon);
+    const long = 'Denies aura, photophobia or phonophobia. HA daily. Mother: migraines. G43.909\n'.repeat(40);
+    const short = 'Migraine without aura; no nausea.';
+    const fresh = tokenize(fold(short).text);
+    const before = analyze(engine, short);
+    analyze(engine, long);
+    tokenize(fold(long).text, true);
+    const lent = tokenize(fold(short).text, true);
+    expect(lent.count).toBe(fresh.count);
+    for (const k of ['starts', 'ends', 'hashes', 'kinds'] as const)
+      expect(Array.from(lent[k].subarray(0, lent.count))).toEqual(Array.from(fresh[k].subarray(0, fresh.count)));
+    expect(analyze(engine, short)).toEqual(before);
+    const same = (x: Tokens, y: Tokens) =>
+      x.count === y.count &&
+      (['starts', 'ends', 'hashes', 'kinds'] as const).every((k) =>
+        x[k].subarray(0, x.count).every((v, i) => v === y[k][i]),
+      );
+    const pieces = ['Denies aura', '. ', '\n', 'a.', '😀', 'HA', ' ', 'x'.repeat(40), '.'.repeat(300)];
+    fc.assert(
+      fc.property(fc.array(textOf(pieces, 60), { maxLength: 8 }), (texts) =>
+        texts.every((t) => same(tokenize(t, true), tokenize(t))),
+      ),
+      { numRuns: 300 },
     );
   });
 });
