@@ -15,7 +15,7 @@ import {
   type SectionMark,
   type Sentence,
 } from './context';
-import { createMatcher, newMentionTable, scanMentions, addMention, type Matcher, type MentionTable } from './matcher';
+import { addMention, createMatcher, newMentionTable, scanMentions, type Matcher, type MentionTable } from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
 import type { Tokens } from './tokens';
 import {

@@ -487,6 +487,9 @@ function nearestMarkAfter(marks: SectionMark[], i: number): SectionMark | null {
  * cue inside a longer one is part of it ("no" in "no history of"); cues of one kind that merely
  * overlap both stay ("is unclear" backward and "unclear whether" forward in "it is unclear
  * whether ..."), of different kinds the first wins.
+ *
+ * The answer depends on the sentence's own folded text and nothing around it (patterns run on its
+ * slice, phrases stop at its last token), so analyze remembers it by that text: keep it so.
  */
 export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): FoundCue[] {
   const found: FoundCue[] = [];
