@@ -165,18 +165,18 @@ export interface MatchResult {
 
 /**
  * Mentions as columns, in text order: what analyze reads, without an object per mention (a page
- * has tens of thousands, and each would live until the findings are made). Plain arrays of small
- * integers: one block of memory each, and cheap to make for the short texts the page scanner sends.
+ * has tens of thousands, and each would live until the findings are made). The columns share one
+ * buffer, grown by doubling.
  */
 export interface MentionTable {
   count: number;
-  concept: number[];
-  start: number[];
-  end: number[];
-  firstToken: number[];
-  lastToken: number[];
+  concept: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  firstToken: Int32Array;
+  lastToken: Int32Array;
   /** 1 for an ICD-10-CM code, else 0. */
-  code: number[];
+  code: Int32Array;
 }
 
 export interface ScanResult {
@@ -185,8 +185,43 @@ export interface ScanResult {
   tokens: Tokens;
 }
 
-export function newMentionTable(): MentionTable {
-  return { count: 0, concept: [], start: [], end: [], firstToken: [], lastToken: [], code: [] };
+export function newMentionTable(capacity = 16): MentionTable {
+  const t: MentionTable = {
+    count: 0,
+    concept: EMPTY,
+    start: EMPTY,
+    end: EMPTY,
+    firstToken: EMPTY,
+    lastToken: EMPTY,
+    code: EMPTY,
+  };
+  setCapacity(t, Math.max(16, capacity));
+  return t;
+}
+
+const EMPTY = new Int32Array(0);
+
+/** Gives the table room for `cap` mentions (one buffer for the six columns), keeping its rows. */
+function setCapacity(t: MentionTable, cap: number): void {
+  const buffer = new ArrayBuffer(cap * 24);
+  const columns = ['concept', 'start', 'end', 'firstToken', 'lastToken', 'code'] as const;
+  for (let c = 0; c < columns.length; c++) {
+    const column = new Int32Array(buffer, c * cap * 4, cap);
+    column.set(t[columns[c]!].subarray(0, t.count));
+    t[columns[c]!] = column;
+  }
+}
+
+/** A table lent to analyze calls on short texts (see tokenize's `reuse`): up to this many rows. */
+const LENT_ROWS = 4096;
+let lent: MentionTable | null = null;
+
+/** An empty table: with `reuse`, the one lent from the previous such call where it is big enough. */
+function tableFor(estimate: number, reuse: boolean): MentionTable {
+  if (!reuse || estimate > LENT_ROWS) return newMentionTable(estimate);
+  if (lent === null || lent.concept.length < estimate) lent = newMentionTable(Math.max(estimate, 256));
+  lent.count = 0;
+  return lent;
 }
 
 /** Appends a mention to the table. */
@@ -199,13 +234,15 @@ export function addMention(
   lastToken: number,
   code: boolean,
 ): void {
-  t.concept.push(concept);
-  t.start.push(start);
-  t.end.push(end);
-  t.firstToken.push(firstToken);
-  t.lastToken.push(lastToken);
-  t.code.push(code ? 1 : 0);
-  t.count++;
+  const i = t.count;
+  if (i === t.concept.length) setCapacity(t, i * 2);
+  t.concept[i] = concept;
+  t.start[i] = start;
+  t.end[i] = end;
+  t.firstToken[i] = firstToken;
+  t.lastToken[i] = lastToken;
+  t.code[i] = code ? 1 : 0;
+  t.count = i + 1;
 }
 
 /** Mention i of the table as a Mention object (codes carry `code: true`, other mentions no `code`). */
@@ -263,14 +300,21 @@ export function findMentions(matcher: Matcher, text: string): MatchResult {
 }
 
 /**
- * findMentions, with the mentions as a table. With `reuse` the tokens may live in arrays that the
- * next such call overwrites (see tokenize): for callers that are done with them when they return.
+ * findMentions, with the mentions as a table. With `reuse` the tokens and the table may live in
+ * arrays that the next such call overwrites (see tokenize): for callers that are done with them
+ * when they return.
  */
 export function scanMentions(matcher: Matcher, text: string, reuse = false): ScanResult {
   const folded = fold(text);
   const ft = folded.text;
   const tokens = tokenize(ft, reuse);
-  let table = newMentionTable();
+  // About one mention in sixteen tokens on chart text; the table doubles when there are more.
+  const table = tableFor(tokens.count >> 4, reuse);
+  // Codes are found first and merged in as the lexicon's mentions come, in order of start (a
+  // lexicon mention first where both start at once); where one overlaps a mention kept before
+  // it, the earlier one stays.
+  const codes = matcher.codes.size > 0 && ft.includes('g4') ? codeMentions(matcher, text, folded, tokens) : null;
+  let nextCode = 0;
   const trie = matcher.trie;
   const check = new FormCheck(text, folded, tokens);
   const hit = newTrieMatch<FormRef>();
@@ -293,19 +337,33 @@ export function scanMentions(matcher: Matcher, text: string, reuse = false): Sca
       const q = NEGATIVE_QUALIFIERS.exec(ft);
       if (q) last = tokenAt(tokens, q.index + q[0].length - 1);
     }
-    addMention(
-      table,
-      ref.concept,
-      toOriginalStart(folded, tokens.starts[i]!, text.length),
-      toOriginalEnd(folded, tokens.ends[last]!),
-      i,
-      last,
-      false,
-    );
+    const start = toOriginalStart(folded, tokens.starts[i]!, text.length);
+    const end = toOriginalEnd(folded, tokens.ends[last]!);
+    if (codes === null) addMention(table, ref.concept, start, end, i, last, false);
+    else {
+      for (; nextCode < codes.count && codes.start[nextCode]! < start; nextCode++)
+        addUnlessOverlapping(table, codes, nextCode);
+      if (table.count === 0 || start >= table.end[table.count - 1]!)
+        addMention(table, ref.concept, start, end, i, last, false);
+    }
     i = last;
   }
-  if (matcher.codes.size > 0 && ft.includes('g4')) table = addCodeMentions(matcher, text, folded, tokens, table);
+  if (codes !== null) for (; nextCode < codes.count; nextCode++) addUnlessOverlapping(table, codes, nextCode);
   return { table, folded, tokens };
+}
+
+/** Adds mention i of `from` to `table` unless it begins before the end of the last one kept. */
+function addUnlessOverlapping(table: MentionTable, from: MentionTable, i: number): void {
+  if (table.count > 0 && from.start[i]! < table.end[table.count - 1]!) return;
+  addMention(
+    table,
+    from.concept[i]!,
+    from.start[i]!,
+    from.end[i]!,
+    from.firstToken[i]!,
+    from.lastToken[i]!,
+    from.code[i] === 1,
+  );
 }
 
 function lineStart(text: string, floor: number, from: number): number {
@@ -395,13 +453,8 @@ function codeAt(ft: string, at: number, each: (start: number, end: number, code:
   return end;
 }
 
-function addCodeMentions(
-  matcher: Matcher,
-  text: string,
-  folded: Folded,
-  tokens: Tokens,
-  mentions: MentionTable,
-): MentionTable {
+/** The ICD-10-CM codes of the text that name a known concept, in order. */
+function codeMentions(matcher: Matcher, text: string, folded: Folded, tokens: Tokens): MentionTable {
   const codes = newMentionTable();
   codeMatches(folded.text, (startF, endF, written) => {
     const concept = conceptOfCode(matcher, written);
@@ -410,19 +463,7 @@ function addCodeMentions(
     const end = toOriginalEnd(folded, endF);
     addMention(codes, concept, start, end, tokenAt(tokens, startF), tokenAt(tokens, endF - 1), true);
   });
-  if (codes.count === 0) return mentions;
-  // Merge the two sorted lists; where a code overlaps a lexicon mention the earlier one stays.
-  const merged = newMentionTable();
-  let a = 0;
-  let b = 0;
-  while (a < mentions.count || b < codes.count) {
-    const fromMentions = b >= codes.count || (a < mentions.count && mentions.start[a]! <= codes.start[b]!);
-    const t = fromMentions ? mentions : codes;
-    const i = fromMentions ? a++ : b++;
-    if (merged.count > 0 && t.start[i]! < merged.end[merged.count - 1]!) continue;
-    addMention(merged, t.concept[i]!, t.start[i]!, t.end[i]!, t.firstToken[i]!, t.lastToken[i]!, t.code[i] === 1);
-  }
-  return merged;
+  return codes;
 }
 
 export { tokenAt };

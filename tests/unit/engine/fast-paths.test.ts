@@ -365,5 +365,16 @@ describe('token arrays lent from one analysis to the next', () => {
       ),
       { numRuns: 300 },
     );
+    // Findings do not depend on what was analysed before: the same texts in two orders.
+    const chart = ['Denies aura; HA daily.', 'Mother: migraines (G43.909).', 'x '.repeat(700), 'No fever.\n'];
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...chart), { maxLength: 40 }), { maxLength: 5 }), (parts) => {
+        const texts = parts.map((p) => p.join(''));
+        const forward = texts.map((t) => JSON.stringify(analyze(engine, t)));
+        const backward = [...texts].reverse().map((t) => JSON.stringify(analyze(engine, t)));
+        return forward.every((r, i) => r === backward[texts.length - 1 - i]);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
