@@ -6,26 +6,26 @@ import {
   createContextEngine,
   findCues,
   indexSections,
+  newApplied,
   pruneCues,
   sentenceAround,
   windowCell,
-  type Applied,
   type ContextEngine,
   type FoundCue,
   type SectionMark,
   type Sentence,
 } from './context';
-import { createMatcher, findMentions, type Matcher } from './matcher';
+import { addMention, createMatcher, newMentionTable, scanMentions, type Matcher, type MentionTable } from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
 import type { Tokens } from './tokens';
 import {
   ASSERTION_PRECEDENCE,
   type Assertion,
   type CompiledLexicon,
+  type ContextFlag,
   type ContextFlags,
   type Cue,
   type Finding,
-  type Mention,
 } from './types';
 
 export interface Engine {
@@ -47,6 +47,44 @@ function noFlags(): ContextFlags {
   return { negated: false, uncertain: false, historical: false, hypothetical: false, family: false };
 }
 
+/** Context flags as bits, so a classification allocates no flags object. */
+const NEGATED = 1;
+const UNCERTAIN = 2;
+const HISTORICAL = 4;
+const HYPOTHETICAL = 8;
+const FAMILY = 16;
+
+function flagBit(flag: ContextFlag): number {
+  switch (flag) {
+    case 'negated':
+      return NEGATED;
+    case 'uncertain':
+      return UNCERTAIN;
+    case 'historical':
+      return HISTORICAL;
+    case 'hypothetical':
+      return HYPOTHETICAL;
+    case 'family':
+      return FAMILY;
+  }
+}
+
+function flagsOf(bits: number): ContextFlags {
+  return {
+    negated: (bits & NEGATED) !== 0,
+    uncertain: (bits & UNCERTAIN) !== 0,
+    historical: (bits & HISTORICAL) !== 0,
+    hypothetical: (bits & HYPOTHETICAL) !== 0,
+    family: (bits & FAMILY) !== 0,
+  };
+}
+
+/** The assertion of every combination of flags, made by assertionOf itself. */
+const ASSERTION_OF_BITS: readonly Assertion[] = Array.from({ length: 32 }, (_, bits) => assertionOf(flagsOf(bits)));
+
+/** The cues of a finding without any: one shared, frozen list rather than one per finding. */
+const NO_CUES: Cue[] = Object.freeze([]) as unknown as Cue[];
+
 /**
  * A code at most this many tokens after a diagnosis on the same line labels that diagnosis
  * ("Chronic migraine without aura (ICD10:G43.709)", "Migraine - G43.909"): it takes the
@@ -54,21 +92,39 @@ function noFlags(): ContextFlags {
  */
 const CODE_LABEL_GAP_TOKENS = 4;
 
-interface Classified {
-  flags: ContextFlags;
-  cues: Cue[];
-  sentence: Sentence;
+/** A distinct sentence's cues (token indices relative to its first token), and where it is. */
+interface SentenceCues {
+  start: number;
+  length: number;
+  cues: FoundCue[];
+  next: SentenceCues | undefined;
 }
 
 /**
  * Context classification over one text: the section index and each sentence's cues are computed
- * once and shared by every mention in it.
+ * once and shared by every mention in it. `classify` leaves its answer in `flags`, `cues` and
+ * `sentence`, read before the next call: a page has tens of thousands of mentions, and a result
+ * object for each would only feed the garbage collector.
  */
 class TextContext {
+  /** Flags (bits) of the mention classified last. */
+  flags = 0;
+  /** The cues that set them, in the order applyCues reports them; NO_CUES when none. */
+  cues: Cue[] = NO_CUES;
+  /** The sentence it lies in. */
+  sentence: Sentence | null = null;
+
   private marks: SectionMark[] | null = null;
   /** Cues of the sentence classified last: mentions come in text order, several to a sentence. */
   private cuesOf: Sentence | null = null;
-  private cues: FoundCue[] = [];
+  private found: FoundCue[] = [];
+  private readonly applied = newApplied();
+  /** Cue records of the current sentence, shared by its findings (most share their cue). */
+  private readonly recordKeys: (FoundCue | SectionMark)[] = [];
+  private readonly records: Cue[] = [];
+  private recordCount = 0;
+  /** The basis being built, before it is compared with the last one. */
+  private readonly basis: Cue[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -76,70 +132,117 @@ class TextContext {
     private readonly folded: Folded,
     private readonly tokens: Tokens,
     /** Mentions whose words are not cues (sorted by token). */
-    private readonly mentions: readonly Mention[],
+    private readonly mentions: MentionTable,
   ) {}
 
   /** Whether any mention overlaps tokens [first, last]. */
   readonly overlapsMention = (first: number, last: number): boolean => {
-    const ms = this.mentions;
+    const { firstToken, lastToken } = this.mentions;
     let lo = 0;
-    let hi = ms.length - 1;
+    let hi = this.mentions.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const m = ms[mid]!;
-      if (m.lastToken < first) lo = mid + 1;
-      else if (m.firstToken > last) hi = mid - 1;
+      if (lastToken[mid]! < first) lo = mid + 1;
+      else if (firstToken[mid]! > last) hi = mid - 1;
       else return true;
     }
     return false;
   };
 
-  private lastSentence: Sentence | null = null;
-
-  classify(first: number, last: number): Classified {
+  classify(first: number, last: number): void {
     this.marks ??= indexSections(this.engine.context, this.tokens, this.overlapsMention);
     // Mentions come in text order, often several to a sentence: reuse the sentence found last when
     // this mention lies well inside it (its bounds were real boundaries, not the reach limit).
-    const prev = this.lastSentence;
+    const prev = this.sentence;
     const sentence =
       prev && first >= prev.firstToken && last <= prev.lastToken && (!prev.capped || prev.cell === windowCell(first))
         ? prev
         : sentenceAround(this.tokens, this.marks, first, last);
-    this.lastSentence = sentence;
+    this.sentence = sentence;
     const known = this.cuesOf;
     if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
-      this.cues = pruneCues(findCues(this.engine.context, this.tokens, sentence), this.tokens, this.overlapsMention);
+      this.found = pruneCues(this.cuesIn(sentence), sentence.firstToken, this.tokens, this.overlapsMention);
       this.cuesOf = sentence;
-      this.cueRecords.clear();
+      this.recordCount = 0;
     }
-    const cues = this.cues;
-    const flags = noFlags();
-    if (cues.length === 0 && !sentence.section) return { flags, cues: [], sentence };
-    const basis: Cue[] = [];
-    for (const a of applyCues(this.tokens, cues, sentence, first, last)) {
-      flags[a.flag] = true;
-      basis.push(this.cueOf(a));
+    const previous = this.cues;
+    this.flags = 0;
+    this.cues = NO_CUES;
+    if (this.found.length === 0 && !sentence.section) return;
+    const applied = this.applied;
+    const n = applyCues(this.tokens, this.found, sentence, first, last, applied);
+    if (n === 0) return;
+    const basis = this.basis;
+    let bits = 0;
+    let same = previous.length === n;
+    for (let i = 0; i < n; i++) {
+      const flag = applied.flags[i]!;
+      bits |= flagBit(flag);
+      basis[i] = this.cueOf(flag, applied.cues[i]!, applied.sections[i]!);
+      if (basis[i] !== previous[i]) same = false;
     }
-    return { flags, cues: basis, sentence };
+    this.flags = bits;
+    // Neighbouring mentions often rest on the same cues ("no fever, chills or aura"): they share
+    // one list, as they share its records.
+    this.cues = same ? previous : basis.slice(0, n);
   }
 
-  /** Cue records of the current sentence, shared by its findings (most share their cue). */
-  private cueRecords = new Map<FoundCue | SectionMark, Cue>();
+  /**
+   * The cues of a sentence, with token indices relative to its first token, remembered by its
+   * folded text: which cues a sentence holds depends on its words alone (see findCues), and charts
+   * repeat their sentences — templates, flowsheet rows, copied-forward notes — so each distinct
+   * sentence is searched once per text. The key is a hash of the sentence's tokens and the
+   * characters between them; a hit is confirmed letter by letter against the first occurrence.
+   */
+  private cuesIn(sentence: Sentence): FoundCue[] {
+    const { text, starts, ends, hashes } = this.tokens;
+    const first = sentence.firstToken;
+    const last = sentence.lastToken;
+    let h = 0x811c9dc5 | 0;
+    for (let t = first; t <= last; t++) {
+      h = Math.imul(h ^ hashes[t]!, 0x01000193);
+      if (t < last) for (let k = ends[t]!; k < starts[t + 1]!; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+    }
+    // A small integer key: V8 keeps it unboxed.
+    const key = h & 0x3fffffff;
+    const start = starts[first]!;
+    const length = ends[last]! - start;
+    const memo = (this.cueMemo ??= new Map());
+    const head = memo.get(key);
+    for (let e = head; e !== undefined; e = e.next) {
+      if (e.length !== length) continue;
+      let k = 0;
+      while (k < length && text.charCodeAt(e.start + k) === text.charCodeAt(start + k)) k++;
+      if (k === length) return e.cues;
+    }
+    const found = findCues(this.engine.context, this.tokens, sentence);
+    const cues: FoundCue[] = [];
+    for (let i = 0; i < found.length; i++) {
+      const c = found[i]!;
+      cues.push({ rule: c.rule, firstToken: c.firstToken - first, lastToken: c.lastToken - first });
+    }
+    memo.set(key, { start, length, cues, next: head });
+    return cues;
+  }
 
-  private cueOf(a: Applied): Cue {
-    const key = a.cue ?? a.section!;
-    let record = this.cueRecords.get(key);
-    if (record && record.flag === a.flag) return record;
-    record = this.makeCue(a);
-    this.cueRecords.set(key, record);
+  /** Cues of each distinct sentence (see cuesIn), chained by key. */
+  private cueMemo: Map<number, SentenceCues> | null = null;
+
+  private cueOf(flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null): Cue {
+    const key = cue ?? section!;
+    const keys = this.recordKeys;
+    let at = -1;
+    for (let i = this.recordCount - 1; i >= 0 && at < 0; i--) if (keys[i] === key) at = i;
+    if (at >= 0 && this.records[at]!.flag === flag) return this.records[at]!;
+    const start = this.originalStart(key.firstToken);
+    const end = this.originalEnd(key.lastToken);
+    const record: Cue = { flag, text: this.text.slice(start, end), start, end, kind: cue ? 'phrase' : 'section' };
+    if (at < 0) {
+      at = this.recordCount++;
+      keys[at] = key;
+    }
+    this.records[at] = record;
     return record;
-  }
-
-  private makeCue(a: Applied): Cue {
-    const range = a.cue ?? a.section!;
-    const start = this.originalStart(range.firstToken);
-    const end = this.originalEnd(range.lastToken);
-    return { flag: a.flag, text: this.text.slice(start, end), start, end, kind: a.cue ? 'phrase' : 'section' };
   }
 
   originalStart(token: number): number {
@@ -151,73 +254,94 @@ class TextContext {
   }
 }
 
-/** The diagnosis a code mention labels: the mention just before it on the same line, if any. */
+/**
+ * The diagnosis a code labels: the mention just before it on the same line, if any, as its index
+ * in `mentions`; -1 if none.
+ */
 function labelledBy(
   engine: Engine,
   tokens: Tokens,
-  mentions: readonly Mention[],
-  code: Mention,
+  mentions: MentionTable,
+  /** The code's first token. */
+  codeFirst: number,
   /** Index in `mentions` of the first mention at or after the code. */
   k: number,
-): Mention | null {
-  let best: Mention | null = null;
+): number {
+  let best = -1;
   // Mentions are in text order; only the few just before the code can be near enough.
   for (let j = k - 1; j >= 0; j--) {
-    const m = mentions[j]!;
-    if (code.firstToken - m.lastToken - 1 > CODE_LABEL_GAP_TOKENS) break;
-    if (m.lastToken < code.firstToken && !m.code && engine.lexicon.concepts[m.concept]?.category === 'diagnosis') {
-      best = m;
+    const lastToken = mentions.lastToken[j]!;
+    if (codeFirst - lastToken - 1 > CODE_LABEL_GAP_TOKENS) break;
+    if (
+      lastToken < codeFirst &&
+      mentions.code[j] === 0 &&
+      engine.lexicon.concepts[mentions.concept[j]!]?.category === 'diagnosis'
+    ) {
+      best = j;
       break;
     }
   }
-  if (!best) return null;
-  const gapFrom = tokens.ends[best.lastToken]!;
-  const gapTo = tokens.starts[code.firstToken]!;
+  if (best < 0) return -1;
+  const gapFrom = tokens.ends[mentions.lastToken[best]!]!;
+  const gapTo = tokens.starts[codeFirst]!;
   for (let k = gapFrom; k < gapTo; k++) {
     const c = tokens.text.charCodeAt(k);
-    if (c === 10 || c === 13 || c === 46 /* . */ || c === 59 /* ; */) return null;
+    if (c === 10 || c === 13 || c === 46 /* . */ || c === 59 /* ; */) return -1;
   }
   return best;
 }
 
 export function analyze(engine: Engine, text: string): Finding[] {
-  const { mentions, folded, tokens } = findMentions(engine.matcher, text);
-  if (mentions.length === 0) return [];
+  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
+  const n = mentions.count;
+  if (n === 0) return [];
   const ctx = new TextContext(engine, text, folded, tokens, mentions);
-  const findings: Finding[] = [];
-  let previous: Classified | null = null;
-  for (let i = 0; i < mentions.length; i++) {
-    const m = mentions[i]!;
-    const label = m.code ? labelledBy(engine, tokens, mentions, m, i) : null;
-    // A code labels the diagnosis just before it, classified in the previous step.
-    const c: Classified =
-      label && previous && mentions[i - 1] === label
-        ? previous
-        : label
-          ? ctx.classify(label.firstToken, label.lastToken)
-          : ctx.classify(m.firstToken, m.lastToken);
-    previous = c;
-    const concept = engine.lexicon.concepts[m.concept]!;
-    const sentenceStart = ctx.originalStart(c.sentence.firstToken);
-    const sentenceEnd = ctx.originalEnd(c.sentence.lastToken);
-    const f = c.flags;
-    findings.push({
+  const concepts = engine.lexicon.concepts;
+  const { concept: conceptOf, start: startOf, end: endOf, firstToken, lastToken, code } = mentions;
+  const findings = new Array<Finding>(n);
+  let bits = 0;
+  let cues: Cue[] = NO_CUES;
+  let sentence: Sentence | null = null;
+  // The sentence as the findings show it, kept while consecutive findings share it.
+  let shown: Sentence | null = null;
+  let sentenceStart = 0;
+  let sentenceText = '';
+  for (let i = 0; i < n; i++) {
+    const label = code[i] === 1 ? labelledBy(engine, tokens, mentions, firstToken[i]!, i) : -1;
+    // A code labels the diagnosis just before it, classified in the previous step: it keeps that
+    // classification. Otherwise the mention (or the diagnosis it labels) is classified now.
+    if (!(label >= 0 && sentence !== null && label === i - 1)) {
+      if (label >= 0) ctx.classify(firstToken[label]!, lastToken[label]!);
+      else ctx.classify(firstToken[i]!, lastToken[i]!);
+      bits = ctx.flags;
+      cues = ctx.cues;
+      sentence = ctx.sentence!;
+    }
+    if (sentence !== shown) {
+      shown = sentence;
+      sentenceStart = ctx.originalStart(sentence!.firstToken);
+      sentenceText = text.slice(sentenceStart, ctx.originalEnd(sentence!.lastToken));
+    }
+    const concept = concepts[conceptOf[i]!]!;
+    const start = startOf[i]!;
+    const end = endOf[i]!;
+    findings[i] = {
       concept: concept.id,
       category: concept.category,
       title: concept.title,
-      text: text.slice(m.start, m.end),
-      start: m.start,
-      end: m.end,
-      assertion: assertionOf(f),
-      negated: f.negated,
-      uncertain: f.uncertain,
-      historical: f.historical,
-      hypothetical: f.hypothetical,
-      family: f.family,
-      sentence: text.slice(sentenceStart, sentenceEnd),
+      text: text.slice(start, end),
+      start,
+      end,
+      assertion: ASSERTION_OF_BITS[bits]!,
+      negated: (bits & NEGATED) !== 0,
+      uncertain: (bits & UNCERTAIN) !== 0,
+      historical: (bits & HISTORICAL) !== 0,
+      hypothetical: (bits & HYPOTHETICAL) !== 0,
+      family: (bits & FAMILY) !== 0,
+      sentence: sentenceText,
       sentenceStart,
-      cues: c.cues,
-    });
+      cues,
+    };
   }
   return findings;
 }
@@ -233,7 +357,7 @@ export function classifySpan(
   start: number,
   end: number,
 ): { flags: ContextFlags; cues: Cue[] } {
-  const { mentions, folded, tokens } = findMentions(engine.matcher, text);
+  const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   if (tokens.count === 0) return { flags: noFlags(), cues: [] };
   const fStart = toFolded(folded, Math.max(0, Math.min(start, text.length)));
   const fEnd = Math.max(fStart + 1, toFolded(folded, Math.max(0, Math.min(end, text.length))));
@@ -244,11 +368,24 @@ export function classifySpan(
   while (last + 1 < tokens.count && tokens.starts[last + 1]! < fEnd) last++;
   // The span itself is the mention here: a larger lexicon match around it ("migraine without aura"
   // around "aura") does not hide the cues inside it.
-  const others = mentions.filter((m) => m.lastToken < first || m.firstToken > last);
+  const others = newMentionTable();
+  let code = -1; // the first code the span lies on
+  for (let i = 0; i < mentions.count; i++) {
+    const a = mentions.firstToken[i]!;
+    const b = mentions.lastToken[i]!;
+    if (b < first || a > last) {
+      addMention(others, mentions.concept[i]!, mentions.start[i]!, mentions.end[i]!, a, b, mentions.code[i] === 1);
+    } else if (code < 0 && mentions.code[i] === 1) code = i;
+  }
   const ctx = new TextContext(engine, text, folded, tokens, others);
-  const code = mentions.find((m) => m.code && m.firstToken <= last && first <= m.lastToken);
-  const after = code ? others.findIndex((m) => m.firstToken >= code.firstToken) : -1;
-  const label = code ? labelledBy(engine, tokens, others, code, after < 0 ? others.length : after) : null;
-  const c = label ? ctx.classify(label.firstToken, label.lastToken) : ctx.classify(first, last);
-  return { flags: c.flags, cues: c.cues };
+  let label = -1;
+  if (code >= 0) {
+    const codeFirst = mentions.firstToken[code]!;
+    let after = 0;
+    while (after < others.count && others.firstToken[after]! < codeFirst) after++;
+    label = labelledBy(engine, tokens, others, codeFirst, after);
+  }
+  if (label >= 0) ctx.classify(others.firstToken[label]!, others.lastToken[label]!);
+  else ctx.classify(first, last);
+  return { flags: flagsOf(ctx.flags), cues: ctx.cues };
 }

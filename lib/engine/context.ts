@@ -8,10 +8,13 @@
  */
 import { fold } from './normalize';
 import {
+  hashKey,
   hashRange,
   longestAt,
   mayStart,
   newTrie,
+  newTrieMatch,
+  nextStart,
   phraseTokens,
   tokenAt,
   trieInsert,
@@ -68,7 +71,7 @@ export interface ContextEngine {
    */
   combined: RegExp | null;
   sections: Trie<SectionRule>;
-  /** Hashes of the last word of every section header: a colon after any other word heads nothing. */
+  /** Keys (hashKey) of the last word of every section header: a colon after any other word heads nothing. */
   headerLastWords: Set<number>;
 }
 
@@ -119,7 +122,7 @@ export function createContextEngine(rules: CompiledContextRules): ContextEngine 
     const words = phraseTokens(fold(s.literal).text);
     trieInsert(sections, words, s);
     const last = words[words.length - 1];
-    if (last) headerLastWords.add(hashRange(last, 0, last.length));
+    if (last) headerLastWords.add(hashKey(hashRange(last, 0, last.length)));
   }
   return { trie, patterns, combined, sections, headerLastWords };
 }
@@ -214,19 +217,40 @@ function newlineBetween(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** A small set of words, looked up by the token's hash first (no string made for a miss). */
+/**
+ * A small set of words, looked up by the token's hash, then compared letter by letter: no string
+ * is made, for a miss or for a hit.
+ */
 interface WordSet {
-  hashes: Set<number>;
-  words: Set<string>;
+  byHash: Map<number, string[]>;
 }
 
 function wordSet(words: string[]): WordSet {
-  return { hashes: new Set(words.map((w) => hashRange(w, 0, w.length))), words: new Set(words) };
+  const byHash = new Map<number, string[]>();
+  for (const w of words) {
+    const h = hashKey(hashRange(w, 0, w.length));
+    const same = byHash.get(h);
+    if (!same) byHash.set(h, [w]);
+    else if (!same.includes(w)) same.push(w);
+  }
+  return { byHash };
 }
 
 function wordIs(tokens: Tokens, i: number, set: WordSet): boolean {
-  if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1 || !set.hashes.has(tokens.hashes[i]!)) return false;
-  return set.words.has(tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!));
+  if (i < 0 || i >= tokens.count || tokens.kinds[i] !== 1) return false;
+  const words = set.byHash.get(hashKey(tokens.hashes[i]!));
+  if (words === undefined) return false;
+  const text = tokens.text;
+  const s = tokens.starts[i]!;
+  const len = tokens.ends[i]! - s;
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    if (word.length !== len) continue;
+    let k = 0;
+    while (k < len && text.charCodeAt(s + k) === word.charCodeAt(k)) k++;
+    if (k === len) return true;
+  }
+  return false;
 }
 
 /**
@@ -318,7 +342,7 @@ export function indexSections(
       if (colon !== -1 && colon < from) colon = text.indexOf(':', from);
       for (; colon !== -1 && colon < lineEnd; colon = text.indexOf(':', colon + 1)) {
         const c = tokenAt(tokens, colon);
-        if (c < 1 || !engine.headerLastWords.has(tokens.hashes[c - 1]!)) continue;
+        if (c < 1 || !engine.headerLastWords.has(hashKey(tokens.hashes[c - 1]!))) continue;
         let mid: SectionMark | null = null;
         for (let k = Math.max(next, c - HEADER_MAX_TOKENS); k < c && !mid; k++) {
           if (k === next || boundaryBefore(tokens, k)) {
@@ -341,6 +365,10 @@ export function indexSections(
   return marks;
 }
 
+/** Scratch results of trie lookups; each is read right after the lookup that wrote it. */
+const sectionHit = newTrieMatch<SectionRule>();
+const cueHit = newTrieMatch<RuleRef>();
+
 /**
  * A header starting at token k (before token `end`): known words then ":" (or the line's end, at a
  * line start). At a line start an unknown "Words:" also ends the section above, unless its words
@@ -357,8 +385,8 @@ function headerAt(
 ): SectionMark | null {
   const limit = Math.min(end, k + HEADER_MAX_TOKENS);
   if (mayStart(engine.sections, tokens, k)) {
-    const m = longestAt(engine.sections, tokens, k, limit, null);
-    if (m) {
+    const m = sectionHit;
+    if (longestAt(engine.sections, tokens, k, limit, null, m)) {
       const after = m.lastToken + 1;
       if (after < end && code(tokens, after) === 58 /* : */) {
         return { firstToken: k, lastToken: after, rule: m.values[0]! };
@@ -370,7 +398,7 @@ function headerAt(
   for (let j = k; j < Math.min(end, k + 5); j++) {
     if (code(tokens, j) === 58) {
       if (j === k || isContent(k, j - 1)) return null;
-      if (mayStart(engine.trie, tokens, k) && longestAt(engine.trie, tokens, k, j, null)) return null;
+      if (mayStart(engine.trie, tokens, k) && longestAt(engine.trie, tokens, k, j, null, cueHit)) return null;
       return { firstToken: k, lastToken: j, rule: null };
     }
     if (tokens.kinds[j] !== 1) return null;
@@ -459,16 +487,24 @@ function nearestMarkAfter(marks: SectionMark[], i: number): SectionMark | null {
  * cue inside a longer one is part of it ("no" in "no history of"); cues of one kind that merely
  * overlap both stay ("is unclear" backward and "unclear whether" forward in "it is unclear
  * whether ..."), of different kinds the first wins.
+ *
+ * The answer depends on the sentence's own folded text and nothing around it (patterns run on its
+ * slice, phrases stop at its last token), so analyze remembers it by that text: keep it so.
  */
 export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): FoundCue[] {
   const found: FoundCue[] = [];
   const to = s.lastToken + 1;
   if (engine.trie.size > 0) {
-    for (let i = s.firstToken; i < to; i++) {
-      if (!mayStart(engine.trie, tokens, i)) continue;
-      const m = longestAt(engine.trie, tokens, i, to, null);
-      if (!m) continue;
-      for (const v of m.values) found.push({ rule: v.rule, firstToken: i, lastToken: m.lastToken });
+    const hit = cueHit;
+    for (
+      let i = nextStart(engine.trie, tokens, s.firstToken, to);
+      i < to;
+      i = nextStart(engine.trie, tokens, i + 1, to)
+    ) {
+      if (!longestAt(engine.trie, tokens, i, to, null, hit)) continue;
+      const values = hit.values;
+      const lastToken = hit.lastToken;
+      for (let v = 0; v < values.length; v++) found.push({ rule: values[v]!.rule, firstToken: i, lastToken });
     }
   }
   const combined = engine.combined;
@@ -501,17 +537,48 @@ export function findCues(engine: ContextEngine, tokens: Tokens, s: Sentence): Fo
     }
   }
   if (found.length < 2) return found;
-  found.sort((x, y) => x.firstToken - y.firstToken || x.lastToken - y.lastToken);
+  sortByPosition(found);
   let longest = 0;
-  for (const c of found) longest = Math.max(longest, c.lastToken - c.firstToken);
+  for (let i = 0; i < found.length; i++) longest = Math.max(longest, found[i]!.lastToken - found[i]!.firstToken);
   // Only neighbours can overlap: look back as far as the longest cue, forward to the cue's end.
-  return found.filter((c, i) => {
-    for (let j = i - 1; j >= 0 && found[j]!.firstToken >= c.firstToken - longest; j--)
-      if (hides(found[j]!, c)) return false;
-    for (let j = i + 1; j < found.length && found[j]!.firstToken <= c.lastToken; j++)
-      if (hides(found[j]!, c)) return false;
-    return true;
-  });
+  // Every verdict reads the whole list, so the list is compacted only once all are known.
+  if (hidden.length < found.length) hidden = new Uint8Array(found.length * 2);
+  for (let i = 0; i < found.length; i++) {
+    const c = found[i]!;
+    let hide = 0;
+    for (let j = i - 1; j >= 0 && found[j]!.firstToken >= c.firstToken - longest && !hide; j--)
+      if (hides(found[j]!, c)) hide = 1;
+    for (let j = i + 1; j < found.length && found[j]!.firstToken <= c.lastToken && !hide; j++)
+      if (hides(found[j]!, c)) hide = 1;
+    hidden[i] = hide;
+  }
+  let kept = 0;
+  for (let i = 0; i < found.length; i++) if (hidden[i] === 0) found[kept++] = found[i]!;
+  if (kept < found.length) found.length = kept;
+  return found;
+}
+
+/** findCues' verdicts, one per cue of the sentence at hand. */
+let hidden = new Uint8Array(64);
+
+/**
+ * Sorts cues by first token, then last token, keeping the order of equal ones (as the stable
+ * Array.prototype.sort would). Insertion: the literal cues come in order already and a sentence
+ * has a handful of pattern cues, where the built-in sort allocates its work space on every call.
+ */
+function sortByPosition(cues: FoundCue[]): void {
+  for (let i = 1; i < cues.length; i++) {
+    const c = cues[i]!;
+    let j = i - 1;
+    while (
+      j >= 0 &&
+      (cues[j]!.firstToken > c.firstToken || (cues[j]!.firstToken === c.firstToken && cues[j]!.lastToken > c.lastToken))
+    ) {
+      cues[j + 1] = cues[j]!;
+      j--;
+    }
+    cues[j + 1] = c;
+  }
 }
 
 /**
@@ -567,21 +634,32 @@ const NEGATED_HISTORY_FILLER = wordSet([
 /**
  * Drops cues that are not cues here: those inside another mention's words (the "without" of
  * "migraine without aura"), and a history cue right after a negation ("no history of", "denies
- * prior"): what is denied is that it ever happened, not that it is past.
+ * prior"): what is denied is that it ever happened, not that it is past. `cues` hold token
+ * indices relative to `offset` (a sentence's first token, see findCues); the cues kept come back
+ * with absolute ones, as new records.
  */
 export function pruneCues(
-  cues: FoundCue[],
+  cues: readonly FoundCue[],
+  offset: number,
   tokens: Tokens,
   insideMention: (first: number, last: number) => boolean,
 ): FoundCue[] {
   const out: FoundCue[] = [];
-  for (const c of cues) {
-    if (insideMention(c.firstToken, c.lastToken)) continue;
+  for (let i = 0; i < cues.length; i++) {
+    const c = cues[i]!;
+    const firstToken = c.firstToken + offset;
+    const lastToken = c.lastToken + offset;
+    if (insideMention(firstToken, lastToken)) continue;
     if (c.rule.category === 'historical' && (c.rule.direction === 'forward' || c.rule.direction === 'both')) {
-      const neg = out.findLast((p) => p.rule.category === 'negated' && opens(p) && p.lastToken < c.firstToken);
-      if (neg && onlyFillerBetween(tokens, neg.lastToken, c.firstToken)) continue;
+      // The last negation kept before it.
+      let neg: FoundCue | null = null;
+      for (let p = out.length - 1; p >= 0 && neg === null; p--) {
+        const q = out[p]!;
+        if (q.rule.category === 'negated' && opens(q) && q.lastToken < firstToken) neg = q;
+      }
+      if (neg && onlyFillerBetween(tokens, neg.lastToken, firstToken)) continue;
     }
-    out.push(c);
+    out.push({ rule: c.rule, firstToken, lastToken });
   }
   return out;
 }
@@ -591,10 +669,21 @@ function onlyFillerBetween(tokens: Tokens, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * The context flags applyCues found for one mention, each with the cue or section that set it, in
+ * the order the flags were first set. Owned by the caller and overwritten by each applyCues.
+ */
 export interface Applied {
-  flag: ContextFlag;
-  cue: FoundCue | null;
-  section: SectionMark | null;
+  count: number;
+  flags: ContextFlag[];
+  /** The phrase cue that set flags[i], or null where a section header did. */
+  cues: (FoundCue | null)[];
+  sections: (SectionMark | null)[];
+  distances: number[];
+}
+
+export function newApplied(): Applied {
+  return { count: 0, flags: [], cues: [], sections: [], distances: [] };
 }
 
 /**
@@ -729,19 +818,37 @@ function hasContentBetween(tokens: Tokens, from: number, to: number): boolean {
   return false;
 }
 
-type Nearest = Applied & { distance: number };
-
-function setNearest(best: Nearest[], flag: ContextFlag, cue: FoundCue | null, section: SectionMark | null, d: number) {
-  for (let i = 0; i < best.length; i++) {
-    if (best[i]!.flag !== flag) continue;
-    if (d < best[i]!.distance) best[i] = { flag, cue, section, distance: d };
+/** Sets `flag` to the cue at distance d, unless a nearer (or as near) cue set it already. */
+function setNearest(
+  best: Applied,
+  flag: ContextFlag,
+  cue: FoundCue | null,
+  section: SectionMark | null,
+  d: number,
+): void {
+  for (let i = 0; i < best.count; i++) {
+    if (best.flags[i] !== flag) continue;
+    if (d < best.distances[i]!) {
+      best.cues[i] = cue;
+      best.sections[i] = section;
+      best.distances[i] = d;
+    }
     return;
   }
-  best.push({ flag, cue, section, distance: d });
+  const n = best.count++;
+  best.flags[n] = flag;
+  best.cues[n] = cue;
+  best.sections[n] = section;
+  best.distances[n] = d;
 }
 
-function hasNearer(best: Nearest[], flag: ContextFlag, d: number): boolean {
-  for (const b of best) if (b.flag === flag && b.distance <= d) return true;
+function hasNearer(best: Applied, flag: ContextFlag, d: number): boolean {
+  for (let i = 0; i < best.count; i++) if (best.flags[i] === flag && best.distances[i]! <= d) return true;
+  return false;
+}
+
+function hasFlag(best: Applied, flag: ContextFlag): boolean {
+  for (let i = 0; i < best.count; i++) if (best.flags[i] === flag) return true;
   return false;
 }
 
@@ -756,9 +863,16 @@ const MAX_REACH_TOKENS = 100;
  * cue that set each: the nearest that reaches. Cues are tried nearest first on each side, and a
  * kind already set by a nearer cue is not tried again.
  */
-export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: number, last: number): Applied[] {
-  if (cues.length === 0 && !s.section) return [];
-  const best: Nearest[] = [];
+export function applyCues(
+  tokens: Tokens,
+  cues: FoundCue[],
+  s: Sentence,
+  first: number,
+  last: number,
+  best: Applied,
+): number {
+  best.count = 0;
+  if (cues.length === 0 && !s.section) return 0;
   // Cues before the mention (or running into it), nearest first.
   let k = cues.length - 1;
   while (k >= 0 && cues[k]!.firstToken > last) k--;
@@ -803,8 +917,8 @@ export function applyCues(tokens: Tokens, cues: FoundCue[], s: Sentence, first: 
   }
   // A header gives its context to everything after it in its section ("FHx: father w/ MwA").
   const sec = s.section;
-  if (sec?.rule?.category && !best.some((b) => b.flag === sec.rule!.category) && first > sec.lastToken) {
+  if (sec?.rule?.category && !hasFlag(best, sec.rule.category) && first > sec.lastToken) {
     setNearest(best, sec.rule.category, null, sec, 0);
   }
-  return best;
+  return best.count;
 }

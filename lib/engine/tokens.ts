@@ -57,55 +57,86 @@ export function hashRange(text: string, s: number, e: number): number {
   return h;
 }
 
-export function tokenize(text: string): Tokens {
+interface TokenArrays {
+  starts: Int32Array;
+  ends: Int32Array;
+  hashes: Int32Array;
+  kinds: Uint8Array;
+}
+
+/**
+ * The four token arrays over one buffer: making a typed array with its own memory costs a call
+ * into the runtime (several microseconds, more in Chromium), and the page scanner tokenises many
+ * short texts.
+ */
+function tokenArrays(cap: number): TokenArrays {
+  const buffer = new ArrayBuffer(cap * 13);
+  return {
+    starts: new Int32Array(buffer, 0, cap),
+    ends: new Int32Array(buffer, cap * 4, cap),
+    hashes: new Int32Array(buffer, cap * 8, cap),
+    kinds: new Uint8Array(buffer, cap * 12, cap),
+  };
+}
+
+/** Arrays lent to `tokenize(text, true)` calls, for texts of up to this many tokens (about 200 KB). */
+const SCRATCH_TOKENS = 16384;
+let scratch: TokenArrays | null = null;
+
+/**
+ * Splits folded text into tokens. With `reuse`, short texts get arrays kept from the previous
+ * such call instead of new ones: the result is then valid only until the next `reuse` call, for
+ * callers that use tokens within one call and let none escape (analyze, classifySpan).
+ */
+export function tokenize(text: string, reuse = false): Tokens {
   // Tokens never outnumber half the characters plus one, except runs of punctuation; grow if so.
   let cap = Math.max(16, (text.length >> 2) + 16);
-  let starts = new Int32Array(cap);
-  let ends = new Int32Array(cap);
-  let hashes = new Int32Array(cap);
-  let kinds = new Uint8Array(cap);
+  let arrays: TokenArrays;
+  if (reuse && cap <= SCRATCH_TOKENS) {
+    if (scratch === null || scratch.starts.length < cap) scratch = tokenArrays(Math.max(cap, 1024));
+    arrays = scratch;
+    cap = scratch.starts.length;
+  } else arrays = tokenArrays(cap);
+  let { starts, ends, hashes, kinds } = arrays;
   let count = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const code = text.charCodeAt(i);
-    const cls = classOf(code);
-    if (cls === 2) {
-      i++;
-      continue;
+    // Separators first, in a loop of their own: between two words there is usually one.
+    let code = text.charCodeAt(i);
+    let cls = code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
+    while (cls === 2 && ++i < n) {
+      code = text.charCodeAt(i);
+      cls = code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
     }
+    if (i >= n) break;
     if (count === cap) {
       cap *= 2;
-      const ns = new Int32Array(cap);
-      ns.set(starts);
-      starts = ns;
-      const ne = new Int32Array(cap);
-      ne.set(ends);
-      ends = ne;
-      const nh = new Int32Array(cap);
-      nh.set(hashes);
-      hashes = nh;
-      const nk = new Uint8Array(cap);
-      nk.set(kinds);
-      kinds = nk;
+      const more = tokenArrays(cap);
+      more.starts.set(starts);
+      more.ends.set(ends);
+      more.hashes.set(hashes);
+      more.kinds.set(kinds);
+      ({ starts, ends, hashes, kinds } = more);
     }
     const s = i;
     let h = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
+    i++;
     if (cls === 1) {
-      i++;
-      while (i < n) {
+      for (; i < n; i++) {
         const c = text.charCodeAt(i);
-        if (c < 128 ? ASCII_CLASS[c] !== 1 : !isWordCode(c)) break;
+        if (c < 128) {
+          if (ASCII_CLASS[c] !== 1) break;
+        } else if (!isWordCode(c)) break;
         h = Math.imul(h ^ c, FNV_PRIME);
-        i++;
       }
       kinds[count] = 1;
     } else {
       // A surrogate pair is one token, never split.
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
-        h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
-        i += 2;
-      } else i++;
+      if (code >= 0xd800 && code <= 0xdbff && i < n) {
+        h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+        i++;
+      }
       kinds[count] = 0;
     }
     starts[count] = s;
@@ -172,6 +203,15 @@ export interface Trie<T> {
 const FILTER_BITS = 1 << 18;
 const FILTER_MASK = FILTER_BITS - 1;
 
+/**
+ * A token hash as a Map key. V8 keeps small integers (31 bits where pointers are compressed, as in
+ * Chromium) unboxed; half of all 32-bit hashes would otherwise be boxed numbers, slower to hash
+ * and compare. Entries under one key are told apart by their words.
+ */
+export function hashKey(h: number): number {
+  return h >> 1;
+}
+
 function filterBit(h: number): number {
   return (h ^ (h >>> 15)) & FILTER_MASK;
 }
@@ -188,7 +228,7 @@ export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T)
   if (words.length === 0) return;
   let node = trie.root;
   for (const w of words) {
-    const h = hashRange(w, 0, w.length);
+    const h = hashKey(hashRange(w, 0, w.length));
     node.next ??= new Map();
     let child = node.next.get(h);
     let c: TrieNode<T> | null | undefined = child;
@@ -221,7 +261,7 @@ function sameWord(text: string, s: number, e: number, word: string): boolean {
 
 /** The child of `node` for text[s, e) with hash h, or null. */
 function child<T>(node: TrieNode<T>, text: string, s: number, e: number, h: number): TrieNode<T> | null {
-  let c = node.next?.get(h) ?? null;
+  let c = node.next?.get(hashKey(h)) ?? null;
   while (c && !sameWord(text, s, e, c.word)) c = c.alt;
   return c;
 }
@@ -251,7 +291,7 @@ function pluralSuffix(text: string, s: number, e: number): number {
 
 /** The child of `node` whose word is text[s, e) followed by "y" ("allergies" → "allergy"). */
 function childPlusY<T>(node: TrieNode<T>, text: string, s: number, e: number): TrieNode<T> | null {
-  let c = node.next?.get(Math.imul(hashRange(text, s, e) ^ 121, FNV_PRIME)) ?? null;
+  let c = node.next?.get(hashKey(Math.imul(hashRange(text, s, e) ^ 121, FNV_PRIME))) ?? null;
   while (c && !(c.word.length === e - s + 1 && c.word.endsWith('y') && sameWord(text, s, e, c.word.slice(0, -1))))
     c = c.alt;
   return c;
@@ -290,6 +330,16 @@ export function gapBreaks(text: string, from: number, to: number): boolean {
 /** Scratch state of one lookup (lookups never nest), kept to spare an allocation per token. */
 const PROBE = { viaStem: false };
 
+/**
+ * Decides whether a value found in the trie counts here (case rules, context requirements). An
+ * object with a method rather than a closure: the hot loop calls one shape, and nothing is
+ * created per call.
+ */
+export interface Acceptor<T> {
+  accept(value: T, firstToken: number, lastToken: number, plural: boolean): boolean;
+}
+
+/** Where a lookup writes what it found; owned by the caller and overwritten by each lookup. */
 export interface TrieMatch<T> {
   values: T[];
   firstToken: number;
@@ -298,50 +348,72 @@ export interface TrieMatch<T> {
   plural: boolean;
 }
 
+const NO_VALUES: never[] = [];
+
+export function newTrieMatch<T>(): TrieMatch<T> {
+  return { values: NO_VALUES, firstToken: -1, lastToken: -1, plural: false };
+}
+
+/**
+ * The nodes a lookup walked (and whether each was reached through a plural), reused by every
+ * lookup: phrases are a few words long, so these stay small.
+ */
+const pathNodes: TrieNode<unknown>[] = [];
+const pathPlural: boolean[] = [];
+
 /**
  * The longest phrase of the trie that starts at token i and ends at or before token to-1, whose
- * values `accept` lets through (case rules, context requirements); null if none.
+ * values `acceptor` lets through (case rules, context requirements). On success writes it to `out`
+ * and returns true.
+ *
+ * The walk goes as deep as the words allow first; the acceptor is then asked from the longest
+ * phrase back, so a shorter phrase that a longer one would replace is never tested.
  */
 export function longestAt<T>(
   trie: Trie<T>,
   tokens: Tokens,
   i: number,
   to: number,
-  accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
-): TrieMatch<T> | null {
-  const { text, starts, ends } = tokens;
+  acceptor: Acceptor<T> | null,
+  out: TrieMatch<T>,
+): boolean {
   const probe = PROBE;
-  const firstNode = step(trie.root, tokens, i, probe);
-  if (!firstNode) return null;
-  let node: TrieNode<T> = firstNode;
-  let best: TrieMatch<T> | null = null;
+  let node = step(trie.root, tokens, i, probe);
+  if (node === null) return false;
+  const { text, starts, ends } = tokens;
+  let depth = 0;
   let j = i;
   for (;;) {
-    if (node.values) {
-      const plural = probe.viaStem;
-      let ok: T[] = node.values;
-      if (accept !== null) {
-        // Most candidates pass: copy the values only when some do not.
-        let all = true;
-        for (const v of node.values) if (!accept(v, i, j, plural)) all = false;
-        if (!all) ok = node.values.filter((v) => accept(v, i, j, plural));
-      }
-      if (ok.length > 0) {
-        if (best) {
-          best.values = ok;
-          best.lastToken = j;
-          best.plural = plural;
-        } else best = { values: ok, firstToken: i, lastToken: j, plural };
-      }
-    }
-    if (probe.viaStem || !node.next || j + 1 >= to) break;
+    pathNodes[depth] = node as TrieNode<unknown>;
+    pathPlural[depth] = probe.viaStem;
+    depth++;
+    if (probe.viaStem || node.next === null || j + 1 >= to) break;
     if (gapBreaks(text, ends[j]!, starts[j + 1]!)) break;
     const next: TrieNode<T> | null = step(node, tokens, j + 1, probe);
-    if (!next) break;
+    if (next === null) break;
     node = next;
     j++;
   }
-  return best;
+  for (let d = depth - 1; d >= 0; d--) {
+    const values = (pathNodes[d] as TrieNode<T>).values;
+    if (values === null) continue;
+    const last = i + d;
+    const plural = pathPlural[d]!;
+    let ok = values;
+    if (acceptor !== null) {
+      // Most candidates pass: copy the values only when some do not.
+      let passed = 0;
+      for (let v = 0; v < values.length; v++) if (acceptor.accept(values[v]!, i, last, plural)) passed++;
+      if (passed === 0) continue;
+      if (passed < values.length) ok = values.filter((v) => acceptor.accept(v, i, last, plural));
+    }
+    out.values = ok;
+    out.firstToken = i;
+    out.lastToken = last;
+    out.plural = plural;
+    return true;
+  }
+  return false;
 }
 
 /** Whether token i can start a phrase of the trie (a bit test; false positives possible). */
@@ -351,26 +423,19 @@ export function mayStart<T>(trie: Trie<T>, tokens: Tokens, i: number): boolean {
 }
 
 /**
- * Leftmost-longest matching of the trie over tokens [from, to). Matches never overlap.
+ * The first token in [from, to) that can start a phrase of the trie (mayStart), or `to`. One call
+ * skips the run of tokens that cannot: most of a page, on which a call per token would be most of
+ * the cost until the loop is compiled.
  */
-export function matchTrie<T>(
-  trie: Trie<T>,
-  tokens: Tokens,
-  accept: ((value: T, firstToken: number, lastToken: number, plural: boolean) => boolean) | null,
-  from = 0,
-  to = tokens.count,
-): TrieMatch<T>[] {
-  const out: TrieMatch<T>[] = [];
-  if (trie.size === 0) return out;
+export function nextStart<T>(trie: Trie<T>, tokens: Tokens, from: number, to: number): number {
+  const hashes = tokens.hashes;
+  const bits = trie.firstWords;
   for (let i = from; i < to; i++) {
-    if (!mayStart(trie, tokens, i)) continue;
-    const m = longestAt(trie, tokens, i, to, accept);
-    if (m) {
-      out.push(m);
-      i = m.lastToken;
-    }
+    const h = hashes[i]!;
+    const b = (h ^ (h >>> 15)) & FILTER_MASK;
+    if ((bits[b >> 5]! & (1 << (b & 31))) !== 0) return i;
   }
-  return out;
+  return to;
 }
 
 /** Index of the token containing (or the last token starting before) folded offset `at`; -1 if none. */
