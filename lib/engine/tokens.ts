@@ -309,7 +309,9 @@ function step<T>(node: TrieNode<T>, tokens: Tokens, i: number, out: { viaStem: b
   if (cut === 0) return null;
   let stemNode: TrieNode<T> | null = null;
   if (cut === 3) stemNode = childPlusY(node, text, s, e - 3);
-  else if (cut === 2) stemNode = child(node, text, s, e - 2, hashRange(text, s, e - 2));
+  // Not a plural of a plural: "migraineses" is no form of "migraines" ("buses" still is of "bus").
+  else if (cut === 2 && pluralSuffix(text, s, e - 2) === 0)
+    stemNode = child(node, text, s, e - 2, hashRange(text, s, e - 2));
   // "-es" and "-ies" words whose singular ends in "e" ("headaches", "movies").
   if (!stemNode?.values) stemNode = child(node, text, s, e - 1, hashRange(text, s, e - 1));
   // A plural ends a phrase: "migraines" is "migraine" + "s", and nothing follows it in the phrase.
