@@ -139,10 +139,15 @@ async function waitForSettled(page: Page, minTotal: number, quietMs: number, tim
   for (;;) {
     const s = await page.evaluate(() => {
       const st = (window as unknown as { __benchState?: BenchState }).__benchState;
-      return st ? { ...st, longTasks: [], now: performance.now() } : null;
+      // The scanner's own marks: on a long page the registry stops changing long before the pass
+      // ends (only the findings around the viewport are registered).
+      const done = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('chartlight:done:'));
+      const lastDone = done.length ? done[done.length - 1]!.startTime : -1;
+      return st ? { ...st, longTasks: [], now: performance.now(), lastDone } : null;
     });
     if (!s) throw new Error('the page observer is not installed');
-    if (s.total >= minTotal && s.total > 0 && s.now - s.lastChange >= quietMs) return s;
+    const quiet = s.now - Math.max(s.lastChange, s.lastDone);
+    if (s.total >= minTotal && s.total > 0 && s.lastDone >= 0 && quiet >= quietMs) return s;
     if (Date.now() > deadline) throw new Error(`highlights did not settle (have ${s.total}, want ≥ ${minTotal})`);
     await new Promise((r) => setTimeout(r, 100));
   }
