@@ -83,15 +83,30 @@ function html(script: string): string {
 window.__built = performance.now();</script></body></html>`;
 }
 
+/**
+ * Measures how long the page's main thread was blocked: the longest gap between ticks of a 10 ms
+ * interval. Long-task entries were tried first; headless Chromium reports them erratically (the
+ * same page's layout came out as 0, 1.1 s and 3 s in three runs, while the page's own timers never
+ * stalled for more than 0.25 s), so they are kept for the log only.
+ */
 function installProbe() {
-  const w = window as unknown as { __long: { start: number; duration: number }[] };
+  const w = window as unknown as { __long: { start: number; duration: number }[]; __gap: number; __built?: number };
   w.__long = [];
+  w.__gap = 0;
+  let last = 0;
+  setInterval(() => {
+    const now = performance.now();
+    if (w.__built !== undefined && last > 0 && now > w.__built) w.__gap = Math.max(w.__gap, now - last);
+    last = now;
+  }, 10);
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__long.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
 }
 
 interface Measure {
+  /** The longest the page's timers stalled after it built itself. */
+  blockedMs: number;
   maxAfterBuild: number;
   longAfterBuild: number;
   heapMB: number;
@@ -103,10 +118,15 @@ async function measure(page: Page, settleMs: number): Promise<Measure> {
   });
   await page.waitForTimeout(settleMs);
   return page.evaluate(() => {
-    const w = window as unknown as { __long: { start: number; duration: number }[]; __built: number };
+    const w = window as unknown as {
+      __long: { start: number; duration: number }[];
+      __built: number;
+      __gap: number;
+    };
     const after = w.__long.filter((t) => t.start + t.duration > w.__built);
     const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     return {
+      blockedMs: Math.round(w.__gap),
       maxAfterBuild: Math.round(Math.max(0, ...after.map((t) => t.duration))),
       longAfterBuild: after.length,
       heapMB: Math.round((mem?.usedJSHeapSize ?? 0) / 1e5) / 10,
@@ -138,11 +158,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (rec?.errors.length) console.log(`uncaught errors on hostile pages:\n  ${rec.errors.join('\n  ')}`);
-  console.log('hostile pages (ms of the longest task after the page built itself; long tasks; heap MB):');
+  console.log(
+    'hostile pages (ms the page was blocked after it built itself; longest reported long task; long tasks; heap MB):',
+  );
   for (const [name, r] of Object.entries(results)) {
     console.log(
-      `  ${name}: without ${r.without.maxAfterBuild} ms / ${r.without.longAfterBuild} / ${r.without.heapMB} MB; ` +
-        `with ${r.with.maxAfterBuild} ms / ${r.with.longAfterBuild} / ${r.with.heapMB} MB; scanned ${r.scanned}; ` +
+      `  ${name}: without ${r.without.blockedMs} ms / ${r.without.maxAfterBuild} ms / ${r.without.longAfterBuild} / ` +
+        `${r.without.heapMB} MB; with ${r.with.blockedMs} ms / ${r.with.maxAfterBuild} ms / ${r.with.longAfterBuild} / ` +
+        `${r.with.heapMB} MB; scanned ${r.scanned}; ` +
         `extension's longest task ${r.tasks.longestCpuMs.toFixed(1)} ms CPU (${r.tasks.longestWhat}), ${r.tasks.count} tasks`,
     );
   }
@@ -155,11 +178,12 @@ afterAll(async () => {
 /** The target for the extension's own work on any page (targets.md P1–P3): no task over 50 ms. */
 const TARGET_MS = 50;
 /**
- * The page's own longest task after it built itself (long-task timing cannot tell whose work a
- * task was): laying out a 200,000-node page takes Chromium itself up to a second or more here, with
- * or without the extension, in whichever task comes first.
+ * How long the page may be blocked after it built itself, whoever's work it was: Chromium's own
+ * layout and painting of a 200,000-node page stall it for up to a few hundred ms here, with or
+ * without the extension, and that varies by half between runs.
  */
-const PAGE_BOUND_MS = 1_500;
+const PAGE_BOUND_MS = 500;
+const PAGE_NOISE = 1.5;
 
 describe('hostile pages', () => {
   it.each(Object.keys(PAGES))(
@@ -198,7 +222,7 @@ describe('hostile pages', () => {
       expect(tasks.longestCpuMs).toBeLessThan(TARGET_MS);
       // And the page as a whole (its own rendering of what the extension registered included) is
       // blocked no longer than it is without the extension, give or take its own rendering.
-      expect(withExt.maxAfterBuild).toBeLessThanOrEqual(Math.max(PAGE_BOUND_MS, without.maxAfterBuild));
+      expect(withExt.blockedMs).toBeLessThanOrEqual(Math.max(PAGE_BOUND_MS, without.blockedMs * PAGE_NOISE));
     },
     180_000,
   );
