@@ -193,7 +193,6 @@ interface DocUnit {
   registry: HighlightRegistry;
   placed: PlacedFinding[];
   byNode: Map<Node, PlacedFinding[]>;
-  findings: Finding[];
   fields: FieldFinding[];
   shadowRoots: Set<ShadowRoot>;
   frames: Set<Element>;
@@ -368,7 +367,6 @@ export class PageScanner {
       registry: new HighlightRegistry(win),
       placed: [],
       byNode: new Map(),
-      findings: [],
       fields: [],
       shadowRoots: new Set(),
       frames: new Set(),
@@ -501,7 +499,6 @@ export class PageScanner {
     for (const p of unit.placed) (isCurrent(p, changed, removals) ? keep : gone).push(p);
     if (gone.length === 0) return;
     unit.placed = keep;
-    unit.findings = keep.map((p) => p.finding);
     unit.byNode = indexAll(keep);
     unit.registry.remove(gone);
     unit.dropped = true;
@@ -715,7 +712,6 @@ export class PageScanner {
     }
     unit.placed = placed;
     unit.byNode = byNode;
-    unit.findings = placed.map((p) => p.finding);
     this.rewindow(unit, false);
     this.syncFrames(unit, job.frames);
     this.reindex();
@@ -822,7 +818,6 @@ export class PageScanner {
       added?.push(...fresh.map((p) => p.finding));
       this.showInserted(unit, lo, fresh);
     }
-    unit.findings = unit.placed.map((p) => p.finding);
     this.reindex();
     if (MARKS) performance.mark(`chartlight:done:${this.placed.length}`);
     return { added };
@@ -954,7 +949,8 @@ export class PageScanner {
 
   private report(): void {
     this.opts.onReport({
-      findings: this.units.flatMap((u) => u.findings),
+      // Made only for a report: an update that appends must not copy every finding of a long page.
+      findings: this.units.flatMap((u) => u.placed.map((p) => p.finding)),
       fields: this.units.flatMap((u) => u.fields),
     });
   }
