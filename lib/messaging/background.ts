@@ -36,6 +36,9 @@ export type BriefLookup = (entryId: string) => EntryBrief | null;
 
 export class BackgroundHub {
   private readonly tabs = new Map<number, TabState>();
+  /** The storage.session write under way per tab, and tabs changed since their last write began. */
+  private readonly writing = new Map<number, Promise<void>>();
+  private readonly unpublished = new Set<number>();
 
   constructor(
     private readonly api: Api,
@@ -53,10 +56,34 @@ export class BackgroundHub {
     return s;
   }
 
-  private async publish(tabId: number): Promise<void> {
-    const s = this.tabs.get(tabId);
-    if (s) await this.api.storage.session.set({ [tabKey(tabId)]: s });
-    else await this.api.storage.session.remove(tabKey(tabId));
+  /**
+   * Writes a tab's state to storage.session, one write per tab at a time: a change that comes
+   * while a write is under way is taken up by one more write of the latest state, and its promise
+   * settles when that is stored. A long page reports its findings in hundreds of parts; writing
+   * the whole list after each part serialised tens of thousands of findings a hundred times over in
+   * the browser's main process, which held every tab's messages (the next chart's scan waited
+   * 15 s).
+   */
+  private publish(tabId: number): Promise<void> {
+    this.unpublished.add(tabId);
+    let writing = this.writing.get(tabId);
+    if (!writing) {
+      writing = this.writeLatest(tabId);
+      this.writing.set(tabId, writing);
+    }
+    return writing;
+  }
+
+  private async writeLatest(tabId: number): Promise<void> {
+    try {
+      while (this.unpublished.delete(tabId)) {
+        const s = this.tabs.get(tabId);
+        if (s) await this.api.storage.session.set({ [tabKey(tabId)]: s });
+        else await this.api.storage.session.remove(tabKey(tabId));
+      }
+    } finally {
+      this.writing.delete(tabId);
+    }
   }
 
   /** Whether a message comes from one of the extension's own pages (panel, options). */

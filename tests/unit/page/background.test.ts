@@ -52,6 +52,30 @@ describe('BackgroundHub: the page side', () => {
     expect(hub.state(4).frames[0]!.findings.length).toBe(MAX_FINDINGS_PER_FRAME);
   });
 
+  it('stores a tab one write at a time, each the latest state: many parts cost a few writes', async () => {
+    const hub = new BackgroundHub(api);
+    const written: number[] = [];
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set').mockImplementation(async (items) => {
+      const state = Object.values(items)[0] as { frames: { findings: unknown[] }[] };
+      written.push(state.frames[0]?.findings.length ?? 0);
+      await new Promise((r) => setTimeout(r, 5));
+    });
+    const first = hub.onMessage({ type: 'findings', findings: [finding], fields: [] }, fromPage(3));
+    const parts = Array.from({ length: 40 }, () =>
+      hub.onMessage({ type: 'findings', findings: [finding, finding], fields: [], append: true }, fromPage(3)),
+    );
+    // A part's reply comes only once a write holding it is stored.
+    await parts[0];
+    expect(written[written.length - 1]).toBe(81);
+    expect(await Promise.all([first, ...parts])).toEqual(Array(41).fill(true));
+    // The first part's write, then one write of everything that came meanwhile.
+    expect(written).toEqual([1, 81]);
+    // A later change is written again.
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [], append: true }, fromPage(3));
+    expect(written).toEqual([1, 81, 82]);
+    set.mockRestore();
+  });
+
   it('pauses a tab: tells its frames, forgets its findings, ignores reports until resumed', async () => {
     const hub = new BackgroundHub(api);
     const sent = vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValue(undefined);
