@@ -22,7 +22,7 @@ import {
   type WireFinding,
 } from '../messaging/contract';
 import { CARD_HOST_TAG, HoverCard, type EntryBrief } from './card';
-import { highlightApi, type PlacedFinding } from './highlights';
+import { highlightApi, staticRange, type PlacedFinding } from './highlights';
 import { PageScanner, type ScanReport } from './scanner';
 
 export interface ContentEnv {
@@ -405,7 +405,7 @@ function reveal(scanner: PageScanner, p: PlacedFinding, signal: AbortSignal): vo
   // Instant, not smooth: the card is placed beside the word right after the scroll.
   el?.scrollIntoView({ block: 'center', inline: 'nearest' });
   const Ctor = (win as unknown as { Highlight: typeof Highlight }).Highlight;
-  api.highlights.set(FOCUS_HIGHLIGHT, new Ctor(p.range));
+  api.highlights.set(FOCUS_HIGHLIGHT, new Ctor(staticRange(win, p.range)));
   const t = setTimeout(() => api.highlights.delete(FOCUS_HIGHLIGHT), FLASH_MS);
   signal.addEventListener(
     'abort',

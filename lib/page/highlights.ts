@@ -1,15 +1,26 @@
 /**
  * The highlight registry: one CSS Custom Highlight per name (contract 2), filled with StaticRanges.
  * StaticRange, not Range: live Ranges are updated by the browser on every DOM mutation of the page,
- * which slows the EHR's own scripts; static ones cost nothing until painted.
+ * which slows the EHR's own scripts; static ones cost nothing until painted. A finding's place is
+ * kept as a plain record, and a StaticRange is made only while the finding is shown: a long page
+ * has tens of thousands of findings and shows about a thousand, and making a browser object for
+ * each held single slices of a first pass for 60-85 ms (allocation and its garbage collection).
  */
 import type { Finding } from '../engine/types';
 import { locate, type Extracted } from './extract';
 import { highlightName } from './highlight-names';
 
+/** Where a finding is in the page's text nodes (the fields of a StaticRange, as plain data). */
+export interface TextSpan {
+  readonly startContainer: Node;
+  readonly startOffset: number;
+  readonly endContainer: Node;
+  readonly endOffset: number;
+}
+
 export interface PlacedFinding {
   finding: Finding;
-  range: StaticRange;
+  range: TextSpan;
 }
 
 interface HighlightApi {
@@ -32,7 +43,8 @@ export function highlightApi(win: Window): HighlightApi | null {
  */
 export class HighlightRegistry {
   private owned = new Map<string, Highlight>();
-  private shown = new Set<PlacedFinding>();
+  /** Each shown finding with the StaticRange registered for it. */
+  private shown = new Map<PlacedFinding, StaticRange>();
   constructor(private readonly win: Window) {}
 
   /** How many findings are registered now. */
@@ -61,16 +73,19 @@ export class HighlightRegistry {
     if (!api) return;
     for (const p of placed) {
       if (this.shown.has(p)) continue;
-      this.shown.add(p);
-      this.highlightFor(p, api).add(p.range);
+      const range = staticRange(this.win, p.range);
+      this.shown.set(p, range);
+      this.highlightFor(p, api).add(range);
     }
   }
 
   /** Takes findings away (their text changed or they left the shown window). */
   remove(placed: Iterable<PlacedFinding>): void {
     for (const p of placed) {
-      if (!this.shown.delete(p)) continue;
-      this.owned.get(highlightName(p.finding.category, p.finding.assertion))?.delete(p.range);
+      const range = this.shown.get(p);
+      if (!range) continue;
+      this.shown.delete(p);
+      this.owned.get(highlightName(p.finding.category, p.finding.assertion))?.delete(range);
     }
   }
 
@@ -78,7 +93,7 @@ export class HighlightRegistry {
   setShown(placed: Iterable<PlacedFinding>): void {
     const next = placed instanceof Set ? (placed as Set<PlacedFinding>) : new Set(placed);
     const gone: PlacedFinding[] = [];
-    for (const p of this.shown) if (!next.has(p)) gone.push(p);
+    for (const p of this.shown.keys()) if (!next.has(p)) gone.push(p);
     this.remove(gone);
     this.add(next);
   }
@@ -96,12 +111,23 @@ export class HighlightRegistry {
   }
 }
 
-export function rangeFor(win: Window, ex: Pick<Extracted, 'segments'>, start: number, end: number): StaticRange | null {
+/** The span of text offsets [start, end) of an extraction in its text nodes. */
+export function rangeFor(ex: Pick<Extracted, 'segments'>, start: number, end: number): TextSpan | null {
   const a = locate(ex, start, false);
   const b = locate(ex, end, true);
   if (!a || !b) return null;
-  const init = { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
+  return { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
+}
+
+/** A StaticRange of `win` over a span, for registering or measuring. */
+export function staticRange(win: Window, span: TextSpan): StaticRange {
   const Ctor = (win as unknown as { StaticRange?: typeof StaticRange }).StaticRange;
+  const init = {
+    startContainer: span.startContainer,
+    startOffset: span.startOffset,
+    endContainer: span.endContainer,
+    endOffset: span.endOffset,
+  };
   // Every browser with the Highlight API has StaticRange; the plain record serves DOM emulations
   // (unit tests), where nothing is painted.
   return typeof Ctor === 'function' ? new Ctor(init) : ({ ...init, collapsed: false } as unknown as StaticRange);

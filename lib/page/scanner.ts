@@ -650,7 +650,7 @@ export class PageScanner {
     const disabled = this.opts.disabled;
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
-      const range = rangeFor(unit.win, segments, f.start - shift, f.end - shift);
+      const range = rangeFor(segments, f.start - shift, f.end - shift);
       if (!range) continue;
       const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
       out.push(p);
