@@ -21,6 +21,13 @@ export interface FirstPass {
   highlights: number;
   /** Idle time between the extension's slices inside the span. */
   gapsMs: number;
+  /**
+   * The extension's main-thread work after the pass was shown, up to the settle the benchmark waits
+   * for: sending the findings to the background in parts. Not in the span; absent in older results.
+   */
+  afterBusyMs?: number;
+  afterTasks?: number;
+  afterLongestMs?: number;
   /** What the longest extension task was made of (ms per kind: script, gc, style, layout, paint). */
   longestInside: Record<string, number>;
   /** The scanner's own measures (chartlight:walk / :match / :register), when it records them. */
@@ -419,6 +426,21 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
     );
   }
   L.push('');
+  const after = r.sizes.filter((s) => s.firstPass.afterBusyMs !== undefined);
+  if (after.length > 0) {
+    L.push(
+      'After a pass is shown, the content script sends its findings to the background in parts (for the side panel); ' +
+        'that main-thread work is not in the span above: ' +
+        after
+          .map(
+            (s) =>
+              `${s.target / 1000}k: ${fmt(s.firstPass.afterBusyMs)} ms in ${s.firstPass.afterTasks} tasks, longest ${fmt(s.firstPass.afterLongestMs)} ms`,
+          )
+          .join('; ') +
+        '.',
+    );
+    L.push('');
+  }
   L.push(
     `Fixed cost of the content script (first pass on a page of one paragraph): ${fmt(r.startup.spanMs)} ms, ` +
       `of which ${fmt(r.startup.compileMs)} ms compiling its script. It is part of every first pass above.`,
