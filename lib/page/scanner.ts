@@ -12,7 +12,7 @@ import { analyze, type Engine } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
 import { TextExtractor, blockAround, textBefore } from './extract';
-import { HighlightRegistry, highlightApi, rangeFor, type PlacedFinding } from './highlights';
+import { HighlightRegistry, highlightApi, spanFor, type PlacedFinding } from './highlights';
 
 export type { PlacedFinding } from './highlights';
 
@@ -650,7 +650,7 @@ export class PageScanner {
     const disabled = this.opts.disabled;
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
-      const range = rangeFor(segments, f.start - shift, f.end - shift);
+      const range = spanFor(segments, f.start - shift, f.end - shift);
       if (!range) continue;
       const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
       out.push(p);
