@@ -300,6 +300,9 @@ export class HoverCard {
     const back = this.returnFocus;
     this.returnFocus = null;
     if (back && back.isConnected) back.focus({ preventScroll: true });
+    // <body> (the usual place focus came from) takes no focus, and the browser only moves focus
+    // off a hidden element at its next frame: until then keys would still go to the closed card.
+    if (this.button && this.host?.shadowRoot?.activeElement === this.button) this.button.blur();
   }
 
   private destroy(): void {

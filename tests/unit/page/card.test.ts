@@ -137,4 +137,20 @@ describe('HoverCard', () => {
     expect(document.activeElement).toBe(before);
     before.remove();
   });
+
+  it('opened from the keyboard while the page had no focus: closing leaves no focus in the hidden card', () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    // In Chromium <body> takes no focus, and a hidden element keeps it until the next frame.
+    const bodyFocus = vi.spyOn(document.body, 'focus').mockImplementation(() => undefined);
+    try {
+      const card = make();
+      card.show(base, at, true);
+      expect(root().activeElement).toBe(root().querySelector('button'));
+      card.hide();
+      expect(root().activeElement).toBeNull();
+      expect(document.activeElement).not.toBe(document.querySelector(CARD_HOST_TAG));
+    } finally {
+      bodyFocus.mockRestore();
+    }
+  });
 });
