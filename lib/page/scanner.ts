@@ -129,6 +129,16 @@ export const UPDATE_MAX_NODES = 2_000;
 export const SHOW_ALL_MAX = 1_000;
 export const SHOWN_AROUND = 150;
 
+/**
+ * A first pass shows what it finds as it goes only in the chunks that begin within this much of
+ * the page's text: the top of the page, a screenful or two of dense chart text, which is usually
+ * what is on screen while the rest is read. The rest is shown when the pass ends. Every change to
+ * the highlights costs the page a repaint walk of the whole document, whatever the number of
+ * ranges changed (see HighlightRegistry): showing each chunk's findings as it came cost a
+ * 150,000-node page eight walks of about 45 ms in its first second.
+ */
+export const LIVE_SHOW_CHARS = 6_000;
+
 /** The shown window follows scrolling at most this often (a few frames). */
 const REWINDOW_DELAY_MS = 80;
 
@@ -676,12 +686,13 @@ export class PageScanner {
           continue;
         }
         const t0 = this.now();
+        const begun = job.chunkStart;
         const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars);
         job.chunkChars = nextChunkChars(chunk.end - chunk.lead, this.now() - t0);
         job.chunkStart = chunk.end;
         const before = job.placed.length;
         this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode);
-        if (job.live && unit.registry.size < SHOW_ALL_MAX) {
+        if (job.live && begun < LIVE_SHOW_CHARS && unit.registry.size < SHOW_ALL_MAX) {
           unit.registry.add(job.placed.slice(before, before + SHOW_ALL_MAX - unit.registry.size));
         }
       } else {
@@ -697,6 +708,7 @@ export class PageScanner {
   }
 
   private commit(unit: DocUnit, job: PassJob): void {
+    const wasLive = job.live;
     job.live = false; // the pass is done: the shown window may move again
     unit.fields = job.fields;
     this.stats.passes++;
@@ -712,7 +724,12 @@ export class PageScanner {
     }
     unit.placed = placed;
     unit.byNode = byNode;
-    this.rewindow(unit, false);
+    if (wasLive && placed === job.placed && placed.length > SHOW_ALL_MAX) {
+      // The top of the page is shown already: leave it until the page has rendered and the window
+      // can be placed where the user is, one highlight change instead of two.
+      unit.anchors = [];
+      this.scheduleRewindow(unit);
+    } else this.rewindow(unit, false);
     this.syncFrames(unit, job.frames);
     this.reindex();
     this.opts.onCommit?.();

@@ -7,12 +7,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../lib/engine/analyze';
 import type { TextSpan } from '../../../lib/page/highlights';
-import { PageScanner, SHOWN_AROUND, SHOW_ALL_MAX } from '../../../lib/page/scanner';
+import {
+  ANALYZE_CHUNK_CHARS,
+  LIVE_SHOW_CHARS,
+  PageScanner,
+  SHOWN_AROUND,
+  SHOW_ALL_MAX,
+} from '../../../lib/page/scanner';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 
 const engine = createEngine(loadKnowledge('tests/fixtures/knowledge-mini').lexicon);
 
-class FakeHighlight extends Set<StaticRange> {}
+/** Called for every range a highlight is given, where a test wants to watch them come. */
+let onAdd: ((r: StaticRange) => void) | null = null;
+
+class FakeHighlight extends Set<StaticRange> {
+  override add(r: StaticRange): this {
+    onAdd?.(r);
+    return super.add(r);
+  }
+}
 const registry = new Map<string, FakeHighlight>();
 let caretNode: Node | null = null;
 
@@ -84,6 +98,8 @@ describe('the shown window', () => {
     const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
     scanner.start();
     await scanner.idle();
+    // The window is placed once the page has rendered after the pass (a timer, not the pass).
+    await new Promise((r) => setTimeout(r, 300));
     delete w.StaticRange; // happy-dom has none
     expect(scanner.findings.length).toBe(4000);
     expect(scanner.findings.length).toBeGreaterThan(SHOW_ALL_MAX);
@@ -107,6 +123,40 @@ describe('the shown window', () => {
     scanner.setCurrent(far);
     scanner.showFinding(far);
     expect(isShown(far.range)).toBe(true);
+    ac.abort();
+  });
+
+  it('shows only the top of a long page while its first pass runs, the window at its end', async () => {
+    // 2,000 paragraphs of 200 characters with one finding each: 400,000 characters, 2,000 findings.
+    const filler = ' Vitals stable, labs reviewed, plan discussed with the team and the family.'.repeat(3);
+    const ps: HTMLElement[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const p = document.createElement('p');
+      p.textContent = `Visit ${String(i).padStart(4, '0')}: nausea.${filler}`.slice(0, 199);
+      ps.push(p);
+    }
+    document.body.replaceChildren(...ps);
+    caretNode = ps[1500]!.firstChild; // the user is far down the page
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    const paragraphOf = (r: StaticRange) => ps.indexOf(r.startContainer.parentElement!);
+    let furthestDuringPass = -1;
+    onAdd = (r) => {
+      if (scanner.stats.passes === 0) furthestDuringPass = Math.max(furthestDuringPass, paragraphOf(r));
+    };
+    scanner.start();
+    await scanner.idle();
+    onAdd = null;
+    // However many slices the pass took, only the top of the page was shown before it ended.
+    // Chunks that begin within LIVE_SHOW_CHARS are shown; a chunk is at most ANALYZE_CHUNK_CHARS.
+    expect(furthestDuringPass).toBeGreaterThanOrEqual(0);
+    expect(furthestDuringPass).toBeLessThan((LIVE_SHOW_CHARS + ANALYZE_CHUNK_CHARS) / 200 + 1);
+    // At its end the window moves to where the user is.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(scanner.findings).toHaveLength(2000);
+    const shown = registered().map(paragraphOf);
+    expect(shown).toContain(1500);
+    expect(Math.min(...shown)).toBeGreaterThan(1500 - SHOWN_AROUND - 1);
     ac.abort();
   });
 
