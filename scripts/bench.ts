@@ -232,6 +232,8 @@ interface ExtensionRun {
   compileMs: number;
   /** The extension's tasks after the pass was shown (sending its findings to the background). */
   after: { busy: number; tasks: number; longest: number };
+  /** The page's rendering tasks from the pass's start to the end of the trace (highlight repaints). */
+  render: { busy: number; tasks: number; longest: number };
 }
 
 /** One first pass of the extension on a fresh load of `path`; the page stays open when `keep`. */
@@ -257,6 +259,7 @@ async function extensionPass(ctx: Ctx, path: string): Promise<{ run: ExtensionRu
   const pass = summarisePass(tasks, 0, passEnd);
   const afterTasks = tasks.filter((t) => t.extension && t.start >= passEnd);
   if (!pass) throw new Error('no extension task found in the trace');
+  const renderTasks = tasks.filter((t) => t.rendering && !t.extension && t.start >= pass.start);
   const visible = userTimings(events, 'bench:visible')[0];
   const measures = userTimings(events, 'chartlight:').filter((m) => m.end > m.start);
   const marks: Record<string, number> | null = measures.length
@@ -286,6 +289,11 @@ async function extensionPass(ctx: Ctx, path: string): Promise<{ run: ExtensionRu
         busy: afterTasks.reduce((s, t) => s + t.dur, 0),
         tasks: afterTasks.length,
         longest: Math.max(0, ...afterTasks.map((t) => t.dur)),
+      },
+      render: {
+        busy: renderTasks.reduce((s, t) => s + t.dur, 0),
+        tasks: renderTasks.length,
+        longest: Math.max(0, ...renderTasks.map((t) => t.dur)),
       },
       compileMs: events
         .filter((e) => e.name === 'v8.compile' && e.args?.data?.url?.startsWith(ctx.extensionOrigin))
@@ -410,7 +418,8 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
   const med = (f: (r: ExtensionRun) => number) => median(runs.map(f));
   log(
     `first pass ${med((r) => r.pass.span).toFixed(1)} ms, longest task ${med((r) => r.pass.longest).toFixed(1)} ms; ` +
-      `reporting afterwards ${med((r) => r.after.busy).toFixed(1)} ms in ${Math.round(med((r) => r.after.tasks))} tasks`,
+      `reporting afterwards ${med((r) => r.after.busy).toFixed(1)} ms in ${Math.round(med((r) => r.after.tasks))} tasks; ` +
+      `page rendering ${med((r) => r.render.busy).toFixed(1)} ms, longest ${med((r) => r.render.longest).toFixed(1)} ms`,
   );
 
   // 2. Heap, hover and updates on the last loaded page.
@@ -474,6 +483,9 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
       afterBusyMs: med((r) => r.after.busy),
       afterTasks: Math.round(med((r) => r.after.tasks)),
       afterLongestMs: med((r) => r.after.longest),
+      renderBusyMs: med((r) => r.render.busy),
+      renderTasks: Math.round(med((r) => r.render.tasks)),
+      renderLongestMs: med((r) => r.render.longest),
       longestInside: runs.reduce((m, r) => (r.pass.longest > m.pass.longest ? r : m), runs[0]!).pass.longestInside,
       marks: runs[0]!.marks
         ? Object.fromEntries(Object.keys(runs[0]!.marks).map((k) => [k, median(runs.map((r) => r.marks?.[k] ?? NaN))]))

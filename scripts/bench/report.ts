@@ -28,6 +28,13 @@ export interface FirstPass {
   afterBusyMs?: number;
   afterTasks?: number;
   afterLongestMs?: number;
+  /**
+   * The page's own rendering tasks from the pass's start until the findings were reported:
+   * mostly repainting after highlight changes. Absent in older results.
+   */
+  renderBusyMs?: number;
+  renderTasks?: number;
+  renderLongestMs?: number;
   /** What the longest extension task was made of (ms per kind: script, gc, style, layout, paint). */
   longestInside: Record<string, number>;
   /** The scanner's own measures (chartlight:walk / :match / :register), when it records them. */
@@ -435,6 +442,22 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
           .map(
             (s) =>
               `${s.target / 1000}k: ${fmt(s.firstPass.afterBusyMs)} ms in ${s.firstPass.afterTasks} tasks, longest ${fmt(s.firstPass.afterLongestMs)} ms`,
+          )
+          .join('; ') +
+        '.',
+    );
+    L.push('');
+  }
+  const rendered = r.sizes.filter((s) => s.firstPass.renderBusyMs !== undefined);
+  if (rendered.length > 0) {
+    L.push(
+      "The page's own rendering tasks from the pass's start until its findings were reported (not in the extension's " +
+        'main thread above): mostly repainting after highlight changes, each of which makes Chromium walk the whole ' +
+        'document (the highlight styles draw lines): ' +
+        rendered
+          .map(
+            (s) =>
+              `${s.target / 1000}k: ${fmt(s.firstPass.renderBusyMs)} ms in ${s.firstPass.renderTasks} tasks, longest ${fmt(s.firstPass.renderLongestMs)} ms`,
           )
           .join('; ') +
         '.',
