@@ -130,9 +130,10 @@ export const SHOW_ALL_MAX = 1_000;
 export const SHOWN_AROUND = 150;
 
 /**
- * A first pass shows what it finds as it goes only in the chunks that begin within this much of
- * the page's text: the top of the page, a screenful or two of dense chart text, which is usually
- * what is on screen while the rest is read. The rest is shown when the pass ends. Every change to
+ * A first pass shows what it finds before it ends only in the chunks that begin within this much
+ * of the page's text: the top of the page, a screenful or two of dense chart text, which is usually
+ * what is on screen while the rest is read. The first findings are shown at once, the rest of the
+ * top once it is read, everything else when the pass ends. Every change to
  * the highlights costs the page a repaint walk of the whole document, whatever the number of
  * ranges changed (see HighlightRegistry): showing each chunk's findings as it came cost a
  * 150,000-node page eight walks of about 45 ms in its first second.
@@ -690,10 +691,12 @@ export class PageScanner {
         const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars);
         job.chunkChars = nextChunkChars(chunk.end - chunk.lead, this.now() - t0);
         job.chunkStart = chunk.end;
-        const before = job.placed.length;
         this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode);
-        if (job.live && begun < LIVE_SHOW_CHARS && unit.registry.size < SHOW_ALL_MAX) {
-          unit.registry.add(job.placed.slice(before, before + SHOW_ALL_MAX - unit.registry.size));
+        if (job.live && begun < LIVE_SHOW_CHARS) {
+          // The first findings at once, the rest of the top of the page together once it is read:
+          // two highlight changes, not one per chunk.
+          const topRead = chunk.end >= LIVE_SHOW_CHARS || (ex.done && chunk.end >= ex.length);
+          if (unit.registry.size === 0 || topRead) unit.registry.add(job.placed.slice(0, SHOW_ALL_MAX));
         }
       } else {
         if (job.fieldIndex >= job.fieldEls.length) return true;
