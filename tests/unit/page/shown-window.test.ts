@@ -168,6 +168,35 @@ describe('the shown window', () => {
     ac.abort();
   });
 
+  it('keeps the window while what the user sees stays well inside it, and moves it near its edge', async () => {
+    const ps = longPage(2000); // 4,000 findings, two per paragraph
+    caretNode = ps[10]!.firstChild;
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    scanner.start();
+    await scanner.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    const at = (i: number) => scanner.findings.find((p) => p.range.startContainer === ps[i]!.firstChild)!;
+    const scrollTo = async (i: number) => {
+      caretNode = ps[i]!.firstChild;
+      document.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    let changes = 0;
+    onAdd = () => changes++;
+    // 40 paragraphs down (80 findings): still inside the window with room to spare.
+    await scrollTo(50);
+    expect(changes).toBe(0);
+    expect(isShown(at(50).range)).toBe(true);
+    // 90 paragraphs further (180 findings from where the window was placed): it moves.
+    await scrollTo(100);
+    expect(changes).toBeGreaterThan(0);
+    expect(isShown(at(100).range)).toBe(true);
+    expect(isShown(at(100 + SHOWN_AROUND / 2 - 10).range)).toBe(true);
+    onAdd = null;
+    ac.abort();
+  });
+
   it('shows an update near the viewport and keeps one far away for later', async () => {
     const ps = longPage(2000);
     caretNode = ps[1999]!.firstChild; // the user is at the end of the page
