@@ -433,38 +433,28 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
     );
   }
   L.push('');
-  const after = r.sizes.filter((s) => s.firstPass.afterBusyMs !== undefined);
-  if (after.length > 0) {
-    L.push(
-      'After a pass is shown, the content script sends its findings to the background in parts (for the side panel); ' +
-        'that main-thread work is not in the span above: ' +
-        after
-          .map(
-            (s) =>
-              `${s.target / 1000}k: ${fmt(s.firstPass.afterBusyMs)} ms in ${s.firstPass.afterTasks} tasks, longest ${fmt(s.firstPass.afterLongestMs)} ms`,
-          )
-          .join('; ') +
-        '.',
-    );
-    L.push('');
-  }
-  const rendered = r.sizes.filter((s) => s.firstPass.renderBusyMs !== undefined);
-  if (rendered.length > 0) {
-    L.push(
-      "The page's own rendering tasks from the pass's start until its findings were reported (not in the extension's " +
-        "main thread above). They hold every frame the benchmark's requestAnimationFrame observer draws (about 1 ms " +
-        'each on a small page) and the repaints after highlight changes, each of which makes Chromium walk the whole ' +
-        'document because the highlight styles draw lines (about 9 ms at 20k nodes, 45-50 ms at 150k): ' +
-        rendered
-          .map(
-            (s) =>
-              `${s.target / 1000}k: ${fmt(s.firstPass.renderBusyMs)} ms in ${s.firstPass.renderTasks} tasks, longest ${fmt(s.firstPass.renderLongestMs)} ms`,
-          )
-          .join('; ') +
-        '.',
-    );
-    L.push('');
-  }
+  // Work in tasks outside the span, per size: total, how many tasks, the longest (absent in older results).
+  const tasksLine = (intro: string, pick: (f: FirstPass) => [number?, number?, number?]) => {
+    const sizes = r.sizes.filter((s) => pick(s.firstPass)[0] !== undefined);
+    if (sizes.length === 0) return;
+    const each = sizes.map((s) => {
+      const [busy, tasks, longest] = pick(s.firstPass);
+      return `${s.target / 1000}k: ${fmt(busy!)} ms in ${tasks} tasks, longest ${fmt(longest!)} ms`;
+    });
+    L.push(`${intro}: ${each.join('; ')}.`, '');
+  };
+  tasksLine(
+    'After a pass is shown, the content script sends its findings to the background in parts (for the side panel); ' +
+      'that main-thread work is not in the span above',
+    (f) => [f.afterBusyMs, f.afterTasks, f.afterLongestMs],
+  );
+  tasksLine(
+    "The page's own rendering tasks from the pass's start until its findings were reported (not in the extension's " +
+      "main thread above). They hold every frame the benchmark's requestAnimationFrame observer draws (about 1 ms " +
+      'each on a small page) and the repaints after highlight changes, each of which makes Chromium walk the whole ' +
+      'document because the highlight styles draw lines (about 9 ms at 20k nodes, 45-50 ms at 150k)',
+    (f) => [f.renderBusyMs, f.renderTasks, f.renderLongestMs],
+  );
   L.push(
     `Fixed cost of the content script (first pass on a page of one paragraph): ${fmt(r.startup.spanMs)} ms, ` +
       `of which ${fmt(r.startup.compileMs)} ms compiling its script. It is part of every first pass above.`,
