@@ -299,6 +299,45 @@ function indexAll(placed: readonly PlacedFinding[]): Map<Node, PlacedFinding[]> 
   return byNode;
 }
 
+/** Takes findings out of the index and out of `placed` (a new array). */
+function withoutFindings(
+  placed: readonly PlacedFinding[],
+  byNode: Map<Node, PlacedFinding[]>,
+  gone: Set<PlacedFinding>,
+): PlacedFinding[] {
+  for (const p of gone) {
+    for (const n of [p.range.startContainer, p.range.endContainer]) {
+      const list = byNode.get(n)?.filter((q) => q !== p);
+      if (list && list.length > 0) byNode.set(n, list);
+      else byNode.delete(n);
+    }
+  }
+  return placed.filter((p) => !gone.has(p));
+}
+
+/**
+ * Text nodes under removed nodes: the only places a finding can have left the page by a batch's
+ * removals. Null when there are more than `budget` nodes, or a shadow host among them (its tree
+ * is not walked here): the caller then checks every finding.
+ */
+function removedTextNodes(removed: readonly Node[], budget: number): Node[] | null {
+  const out: Node[] = [];
+  for (const root of removed) {
+    if (root.nodeType === 3) out.push(root);
+    if (root.nodeType !== 1) continue;
+    const walker = root.ownerDocument!.createTreeWalker(root, 0x5 /* SHOW_ELEMENT | SHOW_TEXT */);
+    for (let n: Node | null = root; n; n = walker.nextNode()) {
+      if (--budget < 0) return null;
+      if (n.nodeType === 3) out.push(n);
+      else if ((n as Element).shadowRoot) return null;
+    }
+  }
+  return out;
+}
+
+/** Nodes walked to find what a batch of removals took away before checking every finding instead. */
+const STALE_WALK_MAX = 20_000;
+
 export class PageScanner {
   private units: DocUnit[] = [];
   private byDoc = new Map<Document, DocUnit>();
@@ -499,19 +538,31 @@ export class PageScanner {
    */
   private dropStale(unit: DocUnit, records: MutationRecord[] | null): void {
     const changed = new Set<Node>();
-    let removals = records === null;
+    const removed: Node[] = [];
     for (const r of records ?? []) {
       if (r.type === 'characterData') changed.add(r.target);
-      else if (r.removedNodes.length > 0) removals = true;
+      else for (const n of r.removedNodes) removed.push(n);
     }
-    if (changed.size === 0 && !removals) return;
-    const keep: PlacedFinding[] = [];
-    const gone: PlacedFinding[] = [];
-    for (const p of unit.placed) (isCurrent(p, changed, removals) ? keep : gone).push(p);
-    if (gone.length === 0) return;
-    unit.placed = keep;
-    unit.byNode = indexAll(keep);
-    unit.registry.remove(gone);
+    if (records !== null && changed.size === 0 && removed.length === 0) return;
+    // Only findings in changed text and under removed nodes can be stale: an app re-rendering one
+    // pane of a long page must not cost a check of each of its tens of thousands of findings.
+    const texts = records === null ? null : removedTextNodes(removed, STALE_WALK_MAX);
+    if (texts === null) {
+      const keep: PlacedFinding[] = [];
+      const gone: PlacedFinding[] = [];
+      for (const p of unit.placed) (isCurrent(p, changed, true) ? keep : gone).push(p);
+      if (gone.length === 0) return;
+      unit.placed = keep;
+      unit.byNode = indexAll(keep);
+      unit.registry.remove(gone);
+    } else {
+      const gone = new Set<PlacedFinding>();
+      for (const n of [...changed, ...texts])
+        for (const p of unit.byNode.get(n) ?? []) if (!isCurrent(p, changed, true)) gone.add(p);
+      if (gone.size === 0) return;
+      unit.placed = withoutFindings(unit.placed, unit.byNode, gone);
+      unit.registry.remove(gone);
+    }
     unit.dropped = true;
     this.reindex();
   }
@@ -796,14 +847,7 @@ export class PageScanner {
       const old = new Set<PlacedFinding>();
       for (const seg of ex.segments) for (const p of unit.byNode.get(seg.node) ?? []) old.add(p);
       if (old.size > 0) {
-        unit.placed = unit.placed.filter((p) => !old.has(p));
-        for (const p of old) {
-          for (const n of [p.range.startContainer, p.range.endContainer]) {
-            const list = unit.byNode.get(n)?.filter((q) => q !== p);
-            if (list && list.length > 0) unit.byNode.set(n, list);
-            else unit.byNode.delete(n);
-          }
-        }
+        unit.placed = withoutFindings(unit.placed, unit.byNode, old);
         unit.registry.remove([...old]);
         added = null;
       }

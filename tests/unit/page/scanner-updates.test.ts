@@ -4,7 +4,7 @@
  * are read and an update that only adds at the end is reported as an append.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../../lib/engine/analyze';
 import { TextExtractor, extractText } from '../../../lib/page/extract';
 import {
@@ -142,6 +142,51 @@ describe('page updates', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+
+  it('checks only the findings a removal could have taken away, on a long page', async () => {
+    setBody(Array.from({ length: 1000 }, (_, i) => `<p id="p${i}">Visit ${i}: nausea and photophobia.</p>`).join(''));
+    const { scanner, ac } = started();
+    await scanner.idle();
+    expect(scanner.findings).toHaveLength(2000);
+    // Counts the scanner's reads of isConnected (the DOM implementation reads it too, on its own).
+    const own = Object.getOwnPropertyDescriptor(Node.prototype, 'isConnected')!;
+    let checks = 0;
+    const connected = vi.spyOn(Node.prototype, 'isConnected', 'get').mockImplementation(function (this: Node) {
+      if (new Error().stack?.includes('lib/page/scanner')) checks++;
+      return own.get!.call(this) as boolean;
+    });
+    try {
+      document.getElementById('p500')!.remove();
+      await new Promise((r) => setTimeout(r, 0)); // the observer's callback: stale highlights go at once
+      expect(scanner.findings).toHaveLength(1998);
+      expect(scanner.findings.some((p) => p.finding.text === 'nausea' && !p.range.startContainer.isConnected)).toBe(
+        false,
+      );
+      // Two findings were in the removed paragraph; the other 1,998 were never looked at.
+      expect(checks).toBeGreaterThan(0);
+      expect(checks).toBeLessThan(50);
+    } finally {
+      connected.mockRestore();
+    }
+    await settle(scanner);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+
+  it('drops the findings of a removed shadow host', async () => {
+    setBody('<p>Reports nausea.</p><div id="host"></div>');
+    const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    const inside = document.createElement('p');
+    inside.textContent = 'Denies photophobia.';
+    root.append(inside);
+    const { scanner, ac } = started();
+    await scanner.idle();
+    expect(view(scanner)).toEqual(['nausea-vomiting:affirmed:nausea', 'photophobia:negated:photophobia']);
+    document.getElementById('host')!.remove();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(view(scanner)).toEqual(['nausea-vomiting:affirmed:nausea']);
+    ac.abort();
+  });
 
   it('takes a full pass for text added straight into <body>', async () => {
     setBody('<p>Reports nausea.</p>');
