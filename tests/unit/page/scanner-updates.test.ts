@@ -113,13 +113,17 @@ describe('page updates', () => {
       'Vitals stable.',
     ];
     const op = fc.record({
-      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline'),
+      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline', 'removeInline'),
       at: fc.nat(),
+      child: fc.nat(),
       sentence: fc.constantFrom(...SENTENCES),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 6 }), async (ops) => {
-        setBody('<main><p>Reports nausea.</p><h3>Family History</h3><p>Father with aura.</p></main>');
+        setBody(
+          '<main><p>Reports nausea.</p><h3>Family History</h3><p>Father with aura.</p>' +
+            '<p>Denies <b>nausea</b> or <i>aura</i> today.</p></main>',
+        );
         const { scanner, ac } = started();
         await scanner.idle();
         const main = document.querySelector('main')!;
@@ -132,6 +136,8 @@ describe('page updates', () => {
           else if (o.kind === 'insert') target.before(p);
           else if (o.kind === 'edit' && target.firstChild) (target.firstChild as Text).data = o.sentence;
           else if (o.kind === 'remove' && blocks.length > 1) target.remove();
+          else if (o.kind === 'removeInline' && target.childNodes.length > 0)
+            target.childNodes[o.child % target.childNodes.length]!.remove();
           else target.append(document.createTextNode(` ${o.sentence}`));
         }
         await settle(scanner);
