@@ -4,7 +4,7 @@
  * finding stepped to is always shown. The Highlight API and hit-testing are stood in for here
  * (happy-dom has neither); the end-to-end tests run the real ones.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../../lib/engine/analyze';
 import type { TextSpan } from '../../../lib/page/highlights';
 import {
@@ -13,6 +13,9 @@ import {
   PageScanner,
   SHOWN_AROUND,
   SHOW_ALL_MAX,
+  indexAt,
+  indexNear,
+  type PlacedFinding,
 } from '../../../lib/page/scanner';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 
@@ -219,6 +222,43 @@ describe('the shown window', () => {
     expect(find(head.firstChild).finding.assertion).toBe('affirmed');
     expect(isShown(find(tail.firstChild).range)).toBe(true);
     expect(isShown(find(head.firstChild).range)).toBe(false);
+    ac.abort();
+  });
+
+  it('finds where the viewport is among the findings by reading on, without comparing positions', async () => {
+    // Inline spans under one parent, a finding in one span of seven (a flowsheet row, a long line).
+    const main = document.createElement('main');
+    for (let i = 0; i < 700; i++) {
+      const span = document.createElement('span');
+      span.textContent = i % 7 === 3 ? 'nausea ' : 'word ';
+      main.append(span);
+    }
+    document.body.replaceChildren(main);
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    scanner.start();
+    await scanner.idle();
+    const placed = scanner.findings;
+    expect(placed).toHaveLength(100);
+    const byNode = new Map<Node, PlacedFinding[]>();
+    for (const p of placed) byNode.set(p.range.startContainer, [...(byNode.get(p.range.startContainer) ?? []), p]);
+    const compare = vi.spyOn(Node.prototype, 'compareDocumentPosition');
+    try {
+      // Every span up to the last finding (the 697th) has one at most six spans on.
+      for (const span of [...main.children].slice(0, 697)) {
+        compare.mockClear();
+        const near = indexNear(placed, byNode, span.firstChild!);
+        expect(compare).not.toHaveBeenCalled();
+        expect(near).toBe(indexAt(placed, span.firstChild!));
+      }
+      // Past the last finding nothing is near: the search falls back on comparisons, with the same answer.
+      const tail = document.createElement('span');
+      tail.textContent = 'end';
+      main.append(tail);
+      expect(indexNear(placed, byNode, tail.firstChild!)).toBe(indexAt(placed, tail.firstChild!));
+    } finally {
+      compare.mockRestore();
+    }
     ac.abort();
   });
 });
