@@ -7,7 +7,10 @@ import {
   findCues,
   indexSections,
   newApplied,
+  patternGroups,
   pruneCues,
+  rulePhrases,
+  sectionPhrases,
   sentenceAround,
   windowCell,
   type ContextEngine,
@@ -15,9 +18,17 @@ import {
   type SectionMark,
   type Sentence,
 } from './context';
-import { addMention, createMatcher, newMentionTable, scanMentions, type Matcher, type MentionTable } from './matcher';
+import {
+  addMention,
+  createMatcher,
+  formPhrases,
+  newMentionTable,
+  scanMentions,
+  type Matcher,
+  type MentionTable,
+} from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
-import type { Tokens } from './tokens';
+import { prebuildTrie, type Tokens } from './tokens';
 import {
   ASSERTION_PRECEDENCE,
   type Assertion,
@@ -26,6 +37,7 @@ import {
   type ContextFlags,
   type Cue,
   type Finding,
+  type PrebuiltEngine,
 } from './types';
 
 export interface Engine {
@@ -34,8 +46,36 @@ export interface Engine {
   context: ContextEngine;
 }
 
+/**
+ * The engine for a lexicon: from its prebuilt tries when it carries them (a compiled knowledge
+ * base does), else worked out from its text. Prebuilt data that does not fit the lexicon is not
+ * used: the engine is the same either way, only slower to make.
+ */
 export function createEngine(lexicon: CompiledLexicon): Engine {
+  const pre = lexicon.prebuilt;
+  if (pre && pre.hash === lexicon.hash && pre.forms.at.length === lexicon.forms.length) {
+    try {
+      return {
+        lexicon,
+        matcher: createMatcher(lexicon, pre.forms),
+        context: createContextEngine(lexicon.context, pre),
+      };
+    } catch {
+      // Malformed: made from the text below instead.
+    }
+  }
   return { lexicon, matcher: createMatcher(lexicon), context: createContextEngine(lexicon.context) };
+}
+
+/** What createEngine needs from a lexicon beyond its text, made once when the knowledge is compiled. */
+export function prebuildEngine(lexicon: CompiledLexicon): PrebuiltEngine {
+  return {
+    hash: lexicon.hash,
+    forms: prebuildTrie(formPhrases(lexicon)),
+    rules: prebuildTrie(rulePhrases(lexicon.context)),
+    sections: prebuildTrie(sectionPhrases(lexicon.context)),
+    groups: patternGroups(lexicon.context),
+  };
 }
 
 export function assertionOf(flags: ContextFlags): Assertion {

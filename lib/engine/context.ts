@@ -17,11 +17,12 @@ import {
   nextStart,
   phraseTokens,
   tokenAt,
+  trieFrom,
   trieInsert,
   type Tokens,
   type Trie,
 } from './tokens';
-import type { CompiledContextRules, ContextFlag, ContextRule, SectionRule } from './types';
+import type { CompiledContextRules, ContextFlag, ContextRule, PrebuiltEngine, SectionRule } from './types';
 
 /**
  * Reach of a cue when its rule gives none, in words (punctuation does not count). ConText's reach
@@ -90,16 +91,43 @@ function groupCount(pattern: string): number {
   return new RegExp(`${pattern}|`).exec('')!.length - 1;
 }
 
-export function createContextEngine(rules: CompiledContextRules): ContextEngine {
-  const trie = newTrie<RuleRef>();
+/** The words of each context rule without a pattern, in order, as the trie keys them. */
+export function rulePhrases(rules: CompiledContextRules): string[][] {
+  return rules.rules.filter((r) => !r.pattern).map((r) => phraseTokens(fold(r.literal).text));
+}
+
+/** The words of each section header, as the trie keys them. */
+export function sectionPhrases(rules: CompiledContextRules): string[][] {
+  return rules.sections.map((s) => phraseTokens(fold(s.literal).text));
+}
+
+/** Capturing groups of each pattern rule, in order. */
+export function patternGroups(rules: CompiledContextRules): number[] {
+  return rules.rules.flatMap((r) => (r.pattern ? [groupCount(r.pattern)] : []));
+}
+
+/** The context engine; from `prebuilt` (tries and group counts made at build time) when given. */
+export function createContextEngine(
+  rules: CompiledContextRules,
+  prebuilt?: Pick<PrebuiltEngine, 'rules' | 'sections' | 'groups'>,
+): ContextEngine {
+  const literals = rules.rules.filter((r) => !r.pattern);
+  let trie: Trie<RuleRef>;
+  if (prebuilt) {
+    if (prebuilt.rules.at.length !== literals.length) throw new Error('prebuilt rules: count');
+    trie = trieFrom(prebuilt.rules, (i) => ({ rule: literals[i]! }));
+  } else {
+    trie = newTrie<RuleRef>();
+    for (const rule of literals) trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
+  }
   const patterns: PatternRule[] = [];
   const sources: string[] = [];
   let group = 1;
+  let p = 0;
   for (const rule of rules.rules) {
-    if (!rule.pattern) {
-      trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
-      continue;
-    }
+    if (!rule.pattern) continue;
+    const groups = prebuilt ? prebuilt.groups[p++] : groupCount(rule.pattern);
+    if (groups === undefined) throw new Error('prebuilt groups: count');
     const flags = patternFlags(rule.pattern);
     patterns.push({
       re: new RegExp(rule.pattern, flags),
@@ -112,17 +140,26 @@ export function createContextEngine(rules: CompiledContextRules): ContextEngine 
       continue;
     }
     sources.push(`(${rule.pattern})`);
-    group += 1 + groupCount(rule.pattern);
+    group += 1 + groups;
   }
   const combinedSource = sources.join('|');
   const combined = sources.length > 0 ? new RegExp(combinedSource, patternFlags(combinedSource)) : null;
-  const sections = newTrie<SectionRule>();
+  let sections: Trie<SectionRule>;
   const headerLastWords = new Set<number>();
-  for (const s of rules.sections) {
-    const words = phraseTokens(fold(s.literal).text);
-    trieInsert(sections, words, s);
-    const last = words[words.length - 1];
-    if (last) headerLastWords.add(hashKey(hashRange(last, 0, last.length)));
+  if (prebuilt) {
+    const s = prebuilt.sections;
+    if (s.at.length !== rules.sections.length) throw new Error('prebuilt sections: count');
+    sections = trieFrom(s, (i) => rules.sections[i]!);
+    // A section's value hangs on the node of its last word: that node's key.
+    for (const a of s.at) if (a > 0) headerLastWords.add(s.keys[a - 1]!);
+  } else {
+    sections = newTrie<SectionRule>();
+    for (const s of rules.sections) {
+      const words = phraseTokens(fold(s.literal).text);
+      trieInsert(sections, words, s);
+      const last = words[words.length - 1];
+      if (last) headerLastWords.add(hashKey(hashRange(last, 0, last.length)));
+    }
   }
   return { trie, patterns, combined, sections, headerLastWords };
 }

@@ -12,8 +12,10 @@ import {
   phraseTokens,
   tokenAt,
   tokenize,
+  trieFrom,
   trieInsert,
   type Acceptor,
+  type PrebuiltTrie,
   type Tokens,
   type Trie,
 } from './tokens';
@@ -71,15 +73,26 @@ export function codeSystemBefore(ft: string, at: number): boolean {
   return k >= 3 && ft.charCodeAt(k - 1) === 100 && ft.charCodeAt(k - 2) === 99 && ft.charCodeAt(k - 3) === 105; // "icd"
 }
 
-export function createMatcher(lexicon: CompiledLexicon): Matcher {
-  const trie = newTrie<FormRef>();
+/** The words of each form as the matcher keys them (folded and split). */
+export function formPhrases(lexicon: CompiledLexicon): string[][] {
+  return lexicon.forms.map((form) => phraseTokens(fold(form.text).text));
+}
+
+/** The matcher; from `prebuilt` (made by prebuildTrie over formPhrases) when given. */
+export function createMatcher(lexicon: CompiledLexicon, prebuilt?: PrebuiltTrie): Matcher {
   // Forms share a handful of requires patterns: one RegExp each (test() on a pattern without "g"
   // keeps no state between calls).
   const patterns = new Map<string, RegExp>();
-  for (const form of lexicon.forms) {
-    const words = phraseTokens(fold(form.text).text);
-    if (words.length === 0) continue;
-    trieInsert(trie, words, toRef(lexicon, form, patterns));
+  const ref = (i: number) => toRef(lexicon, lexicon.forms[i]!, patterns);
+  let trie: Trie<FormRef>;
+  if (prebuilt) {
+    trie = trieFrom(prebuilt, ref);
+  } else {
+    trie = newTrie<FormRef>();
+    lexicon.forms.forEach((form, i) => {
+      const words = phraseTokens(fold(form.text).text);
+      if (words.length > 0) trieInsert(trie, words, ref(i));
+    });
   }
   return { lexicon, trie, codes: new Map(Object.entries(lexicon.codes)) };
 }

@@ -224,8 +224,17 @@ function newNode<T>(word: string): TrieNode<T> {
   return { word, next: null, alt: null, values: null };
 }
 
-export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T): void {
-  if (words.length === 0) return;
+/**
+ * Puts `value` under the phrase `words`. `made` is told of each node made, with its parent and key
+ * (prebuildTrie records them).
+ */
+export function trieInsert<T>(
+  trie: Trie<T>,
+  words: readonly string[],
+  value: T,
+  made?: (node: TrieNode<T>, parent: TrieNode<T>, key: number) => void,
+): TrieNode<T> | null {
+  if (words.length === 0) return null;
   let node = trie.root;
   for (const w of words) {
     const h = hashKey(hashRange(w, 0, w.length));
@@ -235,6 +244,7 @@ export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T)
     while (c && c.word !== w) c = c.alt;
     if (!c) {
       c = newNode<T>(w);
+      made?.(c, node, h);
       if (child) {
         c.alt = child.alt;
         child.alt = c;
@@ -251,6 +261,84 @@ export function trieInsert<T>(trie: Trie<T>, words: readonly string[], value: T)
   }
   (node.values ??= []).push(value);
   trie.size++;
+  return node;
+}
+
+/**
+ * A trie as plain data, made when the extension is built. Building a trie from phrases folds,
+ * splits and hashes every character, in code not yet optimised when a frame starts: a cold build
+ * of the whole lexicon took 50 ms in Chromium, a task no page should wait on. Rebuilding from this
+ * costs a few operations per node.
+ *
+ * Nodes are numbered from 1 in the order they were made (0 is the root); `parents`, `keys` and
+ * `words` describe node k + 1.
+ */
+export interface PrebuiltTrie {
+  parents: number[];
+  keys: number[];
+  words: string[];
+  /** For each phrase, in order, the node its value hangs on (0: it had no words). */
+  at: number[];
+  /** The bits set in `firstWords`. */
+  bits: number[];
+}
+
+/** The trie of `phrases` (each a list of words; values are the phrases' indices) as data. */
+export function prebuildTrie(phrases: readonly (readonly string[])[]): PrebuiltTrie {
+  const trie = newTrie<number>();
+  const number = new Map<TrieNode<number>, number>([[trie.root, 0]]);
+  const out: PrebuiltTrie = { parents: [], keys: [], words: [], at: [], bits: [] };
+  phrases.forEach((words, i) => {
+    const node = trieInsert(trie, words, i, (made, parent, key) => {
+      number.set(made, number.size);
+      out.parents.push(number.get(parent)!);
+      out.keys.push(key);
+      out.words.push(made.word);
+    });
+    out.at.push(node ? number.get(node)! : 0);
+  });
+  trie.firstWords.forEach((word, w) => {
+    for (let b = 0; b < 32; b++) if (word & (1 << b)) out.bits.push(w * 32 + b);
+  });
+  return out;
+}
+
+/**
+ * The trie `prebuildTrie` described, the same node for node as inserting the phrases would make,
+ * with `value(i)` for phrase i. Throws on data that does not describe a trie.
+ */
+export function trieFrom<T>(p: PrebuiltTrie, value: (phrase: number) => T): Trie<T> {
+  const trie = newTrie<T>();
+  const nodes: TrieNode<T>[] = [trie.root];
+  const { parents, keys, words, at, bits } = p;
+  if (keys.length !== parents.length || words.length !== parents.length) throw new Error('prebuilt trie: lengths');
+  for (let k = 0; k < parents.length; k++) {
+    const parent = nodes[parents[k]!];
+    const key = keys[k]!;
+    const word = words[k]!;
+    if (!parent || typeof word !== 'string' || (key | 0) !== key) throw new Error('prebuilt trie: node');
+    const node = newNode<T>(word);
+    parent.next ??= new Map();
+    const head = parent.next.get(key);
+    if (head) {
+      node.alt = head.alt;
+      head.alt = node;
+    } else parent.next.set(key, node);
+    nodes.push(node);
+  }
+  for (let i = 0; i < at.length; i++) {
+    const a = at[i]!;
+    if (a === 0) continue;
+    const node = nodes[a];
+    if (!node) throw new Error('prebuilt trie: value');
+    (node.values ??= []).push(value(i));
+    trie.size++;
+  }
+  for (const b of bits) {
+    if (!(b >= 0 && b < FILTER_BITS)) throw new Error('prebuilt trie: bit');
+    trie.firstWords[b >> 5]! |= 1 << (b & 31);
+  }
+  return trie;
 }
 
 function sameWord(text: string, s: number, e: number, word: string): boolean {

@@ -1,3 +1,5 @@
+import type { PrebuiltTrie } from './tokens';
+
 /** Categories the page matcher marks; each has its own highlight style (contract 2). */
 export const HIGHLIGHT_CATEGORIES = [
   'red-flag',
@@ -46,6 +48,24 @@ export interface CompiledLexicon {
   /** ICD-10-CM codes without the dot, upper case, mapped to a concept index. */
   codes: Record<string, number>;
   context: CompiledContextRules;
+  /** The engine's tries as data, made with the lexicon at build time: see `prebuildEngine`. */
+  prebuilt?: PrebuiltEngine;
+}
+
+/**
+ * What `createEngine` would otherwise work out from the lexicon's text on every start, in every
+ * frame: the tries of the forms, the literal context rules and the section headers, and the
+ * capturing groups of each pattern rule (counting them compiles the pattern).
+ */
+export interface PrebuiltEngine {
+  /** The hash of the lexicon it was made from: with any other lexicon it is not used. */
+  hash: string;
+  forms: PrebuiltTrie;
+  /** The context rules without a pattern, in order. */
+  rules: PrebuiltTrie;
+  sections: PrebuiltTrie;
+  /** Capturing groups of each pattern rule, in order. */
+  groups: number[];
 }
 
 export type ContextDirection = 'forward' | 'backward' | 'both' | 'terminate' | 'pseudo';

@@ -12,6 +12,7 @@ import type {
   LexiconForm,
   SectionRule,
 } from '../engine/types';
+import { prebuildEngine } from '../engine/analyze';
 import { ASSERTION_PRECEDENCE } from '../engine/types';
 import { KnowledgeError, isHighlightCategory, validateEntry, validateSources, type Entry } from './schema';
 import { SEARCH_KEYS, type PanelData, type SearchDoc } from './panel-data';
@@ -57,6 +58,7 @@ export function compileKnowledge(files: KnowledgeFiles): CompiledKnowledge {
   const hash = fnv1a(JSON.stringify([entries, sources, context]));
   lexicon.version = version;
   lexicon.hash = hash;
+  lexicon.prebuilt = prebuildEngine(lexicon);
   const docs: SearchDoc[] = entries.map(toSearchDoc);
   const index = Fuse.createIndex(SEARCH_KEYS as unknown as string[], docs).toJSON();
   return {
