@@ -116,7 +116,7 @@ export class HighlightRegistry {
 }
 
 /** The span of text offsets [start, end) of an extraction in its text nodes. */
-export function spanFor(ex: Pick<Extracted, 'segments'>, start: number, end: number): TextSpan | null {
+export function spanFor(ex: Pick<Extracted, 'nodes' | 'starts'>, start: number, end: number): TextSpan | null {
   const a = locate(ex, start, false);
   const b = locate(ex, end, true);
   if (!a || !b) return null;

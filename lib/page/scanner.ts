@@ -704,7 +704,7 @@ export class PageScanner {
   private place(
     unit: DocUnit,
     findings: readonly Finding[],
-    segments: Pick<TextExtractor, 'segments'>,
+    read: Pick<TextExtractor, 'nodes' | 'starts'>,
     shift: number,
     out: PlacedFinding[],
     byNode: Map<Node, PlacedFinding[]>,
@@ -712,7 +712,7 @@ export class PageScanner {
     const disabled = this.opts.disabled;
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
-      const range = spanFor(segments, f.start - shift, f.end - shift);
+      const range = spanFor(read, f.start - shift, f.end - shift);
       if (!range) continue;
       const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
       out.push(p);
@@ -845,7 +845,7 @@ export class PageScanner {
       for (const el of frames) this.trackFrame(unit, el, true);
       // The old findings in these blocks give way to the new ones.
       const old = new Set<PlacedFinding>();
-      for (const seg of ex.segments) for (const p of unit.byNode.get(seg.node) ?? []) old.add(p);
+      for (const node of ex.nodes) for (const p of unit.byNode.get(node) ?? []) old.add(p);
       if (old.size > 0) {
         unit.placed = withoutFindings(unit.placed, unit.byNode, old);
         unit.registry.remove([...old]);

@@ -365,7 +365,7 @@ describe('terms split across text nodes', () => {
           expect(split.map((f) => [f.concept, f.start, f.end, f.assertion])).toEqual(
             whole.map((f) => [f.concept, f.start, f.end, f.assertion]),
           );
-          const nodes = ex.segments.map((s) => s.node);
+          const nodes = ex.nodes;
           for (const f of split) {
             const a = locate(ex, f.start);
             const b = locate(ex, f.end, true);
