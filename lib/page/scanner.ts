@@ -956,8 +956,17 @@ export class PageScanner {
   private scheduleRewindow(unit: DocUnit): void {
     if (unit.windowTimer !== null || unit.placed.length <= SHOW_ALL_MAX || unit.job?.live) return;
     unit.windowTimer = setTimeout(() => {
-      unit.windowTimer = null;
-      if (this.run && !unit.ac.signal.aborted) this.rewindow(unit);
+      // Hit-testing needs the page's layout: run it just after the page's next frame, when the
+      // page has laid itself out. At any other moment a page that has just changed makes the hit
+      // test lay it out and repaint-walk it inside this task (100 ms on a 150,000-node page whose
+      // app had appended a section), where the page would have done that work in its own frame.
+      const after = () => {
+        unit.windowTimer = null;
+        if (this.run && !unit.ac.signal.aborted) this.rewindow(unit);
+      };
+      const raf = unit.win.requestAnimationFrame?.bind(unit.win);
+      if (raf) raf(() => (unit.windowTimer = setTimeout(after, 0)));
+      else after();
     }, REWINDOW_DELAY_MS);
   }
 

@@ -200,6 +200,39 @@ describe('the shown window', () => {
     ac.abort();
   });
 
+  it('hit-tests for the window only once the page has drawn its next frame', async () => {
+    const ps = longPage(2000);
+    caretNode = ps[10]!.firstChild;
+    const ac = new AbortController();
+    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+    scanner.start();
+    await scanner.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    // Frames held back: what runs at the next frame waits here until the test draws one.
+    const frames: FrameRequestCallback[] = [];
+    const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb));
+    const caret = vi.spyOn(document as unknown as { caretPositionFromPoint: () => unknown }, 'caretPositionFromPoint');
+    try {
+      caretNode = ps[200]!.firstChild;
+      document.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => setTimeout(r, 300));
+      // The delay has passed, but no frame has been drawn: no hit test yet, the window stays.
+      expect(frames.length).toBe(1);
+      expect(caret).not.toHaveBeenCalled();
+      const at = scanner.findings.find((p) => p.range.startContainer === ps[200]!.firstChild)!;
+      expect(isShown(at.range)).toBe(false);
+      // The frame is drawn; just after it the window moves to where the user is.
+      frames.shift()!(performance.now());
+      await new Promise((r) => setTimeout(r, 20));
+      expect(caret).toHaveBeenCalled();
+      expect(isShown(at.range)).toBe(true);
+    } finally {
+      raf.mockRestore();
+      caret.mockRestore();
+      ac.abort();
+    }
+  });
+
   it('shows an update near the viewport and keeps one far away for later', async () => {
     const ps = longPage(2000);
     caretNode = ps[1999]!.firstChild; // the user is at the end of the page
