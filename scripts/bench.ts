@@ -38,6 +38,8 @@ const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
   'v8.execute',
+  // BENCH_PROF=1: V8's sampling profiler too, for the traces BENCH_DUMP=<prefix> writes to disk.
+  ...(process.env.BENCH_PROF ? ['disabled-by-default-v8.cpu_profiler'] : []),
 ].join(',');
 const SEED = 20261127;
 /** Where the benchmark's own build goes (see wxt.config.ts). */
