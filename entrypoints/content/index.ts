@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { CompiledLexicon } from '@/lib/engine/types';
 import { isLexicon } from '@/lib/messaging/contract';
-import { startContent } from '@/lib/page/content-main';
+import { scannedByParent, startContent } from '@/lib/page/content-main';
 // scope only: the settings index would bring fuse.js along.
 import { disabledCategories } from '@/lib/settings/scope';
 import './highlights.css';
@@ -19,7 +19,14 @@ export default defineContentScript({
     if (marker.__chartlightRunning) return;
     marker.__chartlightRunning = true;
     ctx.onInvalidated(() => (marker.__chartlightRunning = false));
-    // The lexicon comes from the background as data (structured clone, in memory): the script
+    // Firefox's views of another frame's window do not lead to that frame's CSS.highlights
+    // (highlights registered through them landed in the wrong frame), so there every frame's own
+    // content script scans its own document.
+    const scanFrames = !browser.runtime.getURL('/').startsWith('moz-extension:');
+    // A same-origin frame is scanned from the frame above it: it asks for no lexicon of its own
+    // (200 kB to send, parse and hold in every frame of a frame-based EHR).
+    if (scanFrames && scannedByParent(window)) return;
+    // The lexicon comes from the background as data (a message, in memory): the script
     // every frame parses stays small, and building the matcher is a task of its own.
     void Promise.all([
       browser.runtime.sendMessage({ type: 'lexicon' }),
@@ -27,14 +34,14 @@ export default defineContentScript({
       disabledCategories(browser.storage.local, browser.storage.managed).catch(() => new Set<string>()),
     ]).then(
       ([lexicon, disabled]: [unknown, ReadonlySet<string>]) => {
-        if (isLexicon(lexicon)) ctx.setTimeout(() => run(ctx.signal, lexicon, disabled), 0);
+        if (isLexicon(lexicon)) ctx.setTimeout(() => run(ctx.signal, lexicon, disabled, scanFrames), 0);
       },
       () => undefined,
     );
   },
 });
 
-function run(signal: AbortSignal, lexicon: CompiledLexicon, disabled: ReadonlySet<string>): void {
+function run(signal: AbortSignal, lexicon: CompiledLexicon, disabled: ReadonlySet<string>, scanFrames: boolean): void {
   if (signal.aborted) return;
   {
     const controller = startContent({
@@ -43,10 +50,7 @@ function run(signal: AbortSignal, lexicon: CompiledLexicon, disabled: ReadonlySe
       signal,
       disabled,
       highlightCss,
-      // Firefox's views of another frame's window do not lead to that frame's CSS.highlights
-      // (highlights registered through them landed in the wrong frame), so there every frame's own
-      // content script scans its own document.
-      scanFrames: !browser.runtime.getURL('/').startsWith('moz-extension:'),
+      scanFrames,
       send: (msg) => browser.runtime.sendMessage(msg),
       onMessage: (listener) => {
         const l = (msg: unknown) => {
