@@ -72,6 +72,17 @@ function longPage(paragraphs: number): HTMLElement[] {
   return ps;
 }
 
+/** A scanner that has read the page and placed its window at `p`, as seen after the page rendered. */
+async function scannedWithWindowAt(p: HTMLElement): Promise<{ scanner: PageScanner; ac: AbortController }> {
+  caretNode = p.firstChild;
+  const ac = new AbortController();
+  const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
+  scanner.start();
+  await scanner.idle();
+  await new Promise((r) => setTimeout(r, 300));
+  return { scanner, ac };
+}
+
 describe('the shown window', () => {
   it('shows every finding of a page with few of them', async () => {
     longPage(10);
@@ -173,12 +184,7 @@ describe('the shown window', () => {
 
   it('keeps the window while what the user sees stays well inside it, and moves it near its edge', async () => {
     const ps = longPage(2000); // 4,000 findings, two per paragraph
-    caretNode = ps[10]!.firstChild;
-    const ac = new AbortController();
-    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
-    scanner.start();
-    await scanner.idle();
-    await new Promise((r) => setTimeout(r, 300));
+    const { scanner, ac } = await scannedWithWindowAt(ps[10]!);
     const at = (i: number) => scanner.findings.find((p) => p.range.startContainer === ps[i]!.firstChild)!;
     const scrollTo = async (i: number) => {
       caretNode = ps[i]!.firstChild;
@@ -202,12 +208,7 @@ describe('the shown window', () => {
 
   it('hit-tests for the window only once the page has drawn its next frame', async () => {
     const ps = longPage(2000);
-    caretNode = ps[10]!.firstChild;
-    const ac = new AbortController();
-    const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: () => undefined });
-    scanner.start();
-    await scanner.idle();
-    await new Promise((r) => setTimeout(r, 300));
+    const { scanner, ac } = await scannedWithWindowAt(ps[10]!);
     // Frames held back: what runs at the next frame waits here until the test draws one.
     const frames: FrameRequestCallback[] = [];
     const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb));
