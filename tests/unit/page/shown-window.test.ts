@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../../lib/engine/analyze';
 import type { TextSpan } from '../../../lib/page/highlights';
 import {
-  ANALYZE_CHUNK_CHARS,
+  CHUNK_MAX_CHARS,
   LIVE_SHOW_CHARS,
   PageScanner,
   SHOWN_AROUND,
@@ -168,9 +168,9 @@ describe('the shown window', () => {
     await scanner.idle();
     onAdd = null;
     // However many slices the pass took, only the top of the page was shown before it ended.
-    // Chunks that begin within LIVE_SHOW_CHARS are shown; a chunk is at most ANALYZE_CHUNK_CHARS.
+    // Chunks that begin within LIVE_SHOW_CHARS are shown; a chunk is at most CHUNK_MAX_CHARS.
     expect(furthestDuringPass).toBeGreaterThanOrEqual(0);
-    expect(furthestDuringPass).toBeLessThan((LIVE_SHOW_CHARS + ANALYZE_CHUNK_CHARS) / 200 + 1);
+    expect(furthestDuringPass).toBeLessThan((LIVE_SHOW_CHARS + CHUNK_MAX_CHARS) / 200 + 1);
     // Each highlight change costs the page a repaint walk: the first findings, then the rest of the top.
     expect(slicesThatShowed.size).toBeLessThanOrEqual(2);
     // At its end the window moves to where the user is.
