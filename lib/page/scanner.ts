@@ -11,7 +11,7 @@
 import { analyze, type Engine } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
-import { TextExtractor, blockAround, textBefore } from './extract';
+import { TextExtractor, blockAround, locate, textBefore } from './extract';
 import { HighlightRegistry, highlightApi, spanFor, type PlacedFinding } from './highlights';
 
 export type { PlacedFinding } from './highlights';
@@ -211,6 +211,13 @@ interface DocUnit {
   registry: HighlightRegistry;
   placed: PlacedFinding[];
   byNode: Map<Node, PlacedFinding[]>;
+  /**
+   * The blocks holding a section header that gave a finding its context ("Family History"), with
+   * their text then. An update that changes one's text reads the page again: a header that stops
+   * being one (typed into, edited) takes its context away from every finding below it, beyond the
+   * changed block. A re-render that puts back the same text changes nothing.
+   */
+  headerBlocks: WeakMap<Element, string>;
   fields: FieldFinding[];
   shadowRoots: Set<ShadowRoot>;
   frames: Set<Element>;
@@ -424,6 +431,7 @@ export class PageScanner {
       registry: new HighlightRegistry(win),
       placed: [],
       byNode: new Map(),
+      headerBlocks: new WeakMap(),
       fields: [],
       shadowRoots: new Set(),
       frames: new Set(),
@@ -502,7 +510,7 @@ export class PageScanner {
         // went away changed the context of everything after it: that takes a full pass.
         if (r.type === 'characterData' || removal) unit.updated.add(r.target);
         if (r.type === 'childList') for (const n of r.addedNodes) if (!this.isOwnNode(n)) unit.updated.add(n);
-        if (this.removedHeader(r)) unit.dirty = true;
+        if (this.removedHeader(unit, r)) unit.dirty = true;
       }
     }
     if (!any) return;
@@ -518,7 +526,11 @@ export class PageScanner {
   }
 
   /** Whether a mutation took away text that was (or may have been) a section header. */
-  private removedHeader(r: MutationRecord): boolean {
+  private removedHeader(unit: DocUnit, r: MutationRecord): boolean {
+    // A header block rendered again with the text it had: its header is still there.
+    const root = unit.doc.body ?? unit.doc.documentElement;
+    const block = root && r.target.isConnected ? blockAround(r.target, root, this.opts.exclude).block : null;
+    if (block && unit.headerBlocks.get(block) === block.textContent) return false;
     const texts: string[] = [];
     if (r.type === 'characterData') texts.push(r.oldValue ?? '');
     else for (const n of r.removedNodes) if (!this.isOwnNode(n)) texts.push(n.textContent ?? '');
@@ -717,6 +729,8 @@ export class PageScanner {
     byNode: Map<Node, PlacedFinding[]>,
   ): void {
     const disabled = this.opts.disabled;
+    const headersSeen = new Set<number>();
+    const root = unit.doc.body ?? unit.doc.documentElement;
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
       const range = spanFor(read, f.start - shift, f.end - shift);
@@ -724,6 +738,14 @@ export class PageScanner {
       const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
       out.push(p);
       indexNode(byNode, p);
+      for (const cue of f.cues) {
+        // Headers in an update's lead-in lie before the blocks read: recorded when they were read.
+        if (cue.kind !== 'section' || cue.start < shift || headersSeen.has(cue.start)) continue;
+        headersSeen.add(cue.start);
+        const at = locate(read, cue.start - shift);
+        const where = at && root ? blockAround(at.node, root, this.opts.exclude) : null;
+        if (where?.block) unit.headerBlocks.set(where.block, where.block.textContent ?? '');
+      }
     }
   }
 
@@ -829,6 +851,10 @@ export class PageScanner {
       else groups.push([b]);
     }
     if (groups.length > UPDATE_MAX_GROUPS) return 'full';
+    for (const b of outer) {
+      const header = unit.headerBlocks.get(b);
+      if (header !== undefined && b.textContent !== header) return 'full';
+    }
     let added: Finding[] | null = [];
     for (let gi = 0; gi < groups.length; gi++) {
       if (gi > 0 && this.now() >= deadline) {
@@ -861,7 +887,9 @@ export class PageScanner {
       const text = ex.result().text;
       if (text.length === 0) continue;
       // A new header heads the text after it too: unless nothing follows, that takes a full pass.
-      if (holdsSectionHeader(this.opts.engine, text) && followedByContent(group[group.length - 1]!, root))
+      // A header rendered again as it was is no new header: the findings below have its context.
+      const same = group.length === 1 && unit.headerBlocks.get(group[0]!) === group[0]!.textContent;
+      if (!same && holdsSectionHeader(this.opts.engine, text) && followedByContent(group[group.length - 1]!, root))
         return 'full';
       const lead = textBefore(group[0]!, root, ANALYZE_LEAD_CHARS, ANALYZE_CHUNK_CHARS, SECTION_LINE_MAX, exclude);
       const shift = lead.length > 0 ? lead.length + 1 : 0;

@@ -101,6 +101,26 @@ describe('page updates', () => {
     ac.abort();
   });
 
+  it('reads the page again when a section header that gave findings their context stops being one', async () => {
+    setBody('<main><h3>Family History</h3><p>Migraine with aura.</p><p>Photophobia.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    const assertion = (text: string) => scanner.findings.find((p) => p.finding.text === text)?.finding.assertion;
+    expect(assertion('Photophobia')).toBe('family');
+    // Rendered again with the same text: still read as an update.
+    const passes = scanner.stats.passes;
+    document.querySelector('h3')!.firstChild!.replaceWith(document.createTextNode('Family History'));
+    await settle(scanner);
+    expect(scanner.stats.passes).toBe(passes);
+    expect(assertion('Photophobia')).toBe('family');
+    // Typed into the header line: it is a sentence now, and heads nothing.
+    document.querySelector('h3')!.append(document.createTextNode(' was reviewed, patient denies it.'));
+    await settle(scanner);
+    expect(view(scanner)).toEqual(await fullScan());
+    expect(assertion('Photophobia')).toBe('affirmed');
+    ac.abort();
+  });
+
   it('after any sequence of updates shows what a full pass would show', async () => {
     const SENTENCES = [
       'Denies aura.',
@@ -121,7 +141,8 @@ describe('page updates', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 6 }), async (ops) => {
         setBody(
-          '<main><p>Reports nausea.</p><h3>Family History</h3><p>Father with aura.</p>' +
+          // Photophobia has its family context from the header alone.
+          '<main><p>Reports nausea.</p><h3>Family History</h3><p>Father with aura.</p><p>Photophobia.</p>' +
             '<p>Denies <b>nausea</b> or <i>aura</i> today.</p></main>',
         );
         const { scanner, ac } = started();
