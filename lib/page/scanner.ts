@@ -835,6 +835,13 @@ export class PageScanner {
       const where = blockAround(n, root, exclude);
       if (where.block) blocks.add(where.block);
       else if (where.content) return 'full';
+      // A block put among a line's inline content cuts that line in two: the context of the text
+      // on either side changed, so the block holding the line is read again as a whole.
+      if (where.block === n && n.parentNode && splitsLine(n as Element, root, exclude)) {
+        const line = blockAround(n.parentNode, root, exclude);
+        if (line.block) blocks.add(line.block);
+        else if (line.content) return 'full';
+      }
     }
     unit.updated.clear();
     // The outermost blocks, in document order, grouped into runs of neighbours (a hundred
@@ -1191,6 +1198,19 @@ export function indexAt(placed: readonly PlacedFinding[], node: Node): number {
 function windowHolds(shown: readonly number[], anchors: readonly number[]): boolean {
   const reach = SHOWN_AROUND - Math.ceil(SHOWN_AROUND / 3);
   return anchors.every((a) => shown.some((b) => Math.abs(a - b) <= reach));
+}
+
+/** Whether the block `el` stands next to inline content: text, or an element that is no block. */
+function splitsLine(el: Element, root: Node, exclude?: (el: Element) => boolean): boolean {
+  for (const side of [el.previousSibling, el.nextSibling]) {
+    let n = side;
+    while (n && n.nodeType === 3 && (n as Text).data.trim() === '')
+      n = side === el.previousSibling ? n.previousSibling : n.nextSibling;
+    if (!n) continue;
+    if (n.nodeType === 3) return true;
+    if (n.nodeType === 1 && blockAround(n, root, exclude).block !== n) return true;
+  }
+  return false;
 }
 
 /** Whether any node comes after `node` (outside it) within `root`. */

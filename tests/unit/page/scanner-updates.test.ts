@@ -121,6 +121,20 @@ describe('page updates', () => {
     ac.abort();
   });
 
+  it('reads a whole line again when a block is put inside it', async () => {
+    setBody('<main><p id="a">Denies <b>nausea</b> or <i>aura</i> today.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    expect(view(scanner)).toEqual(['nausea-vomiting:negated:nausea', 'aura:negated:aura']);
+    // The new block ends the line "Denies nausea": "or aura today." is a line of its own now.
+    const div = document.createElement('div');
+    div.textContent = 'Vitals stable.';
+    document.querySelector('#a i')!.before(div);
+    await settle(scanner);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+
   it('after any sequence of updates shows what a full pass would show', async () => {
     const SENTENCES = [
       'Denies aura.',
@@ -133,7 +147,7 @@ describe('page updates', () => {
       'Vitals stable.',
     ];
     const op = fc.record({
-      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline', 'removeInline'),
+      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline', 'removeInline', 'split'),
       at: fc.nat(),
       child: fc.nat(),
       sentence: fc.constantFrom(...SENTENCES),
@@ -159,6 +173,8 @@ describe('page updates', () => {
           else if (o.kind === 'remove' && blocks.length > 1) target.remove();
           else if (o.kind === 'removeInline' && target.childNodes.length > 0)
             target.childNodes[o.child % target.childNodes.length]!.remove();
+          else if (o.kind === 'split' && target.childNodes.length > 0)
+            target.childNodes[o.child % target.childNodes.length]!.before(p); // a block inside a line
           else target.append(document.createTextNode(` ${o.sentence}`));
         }
         await settle(scanner);
