@@ -530,7 +530,7 @@ export class PageScanner {
     // A header block rendered again with the text it had: its header is still there.
     const root = unit.doc.body ?? unit.doc.documentElement;
     const block = root && r.target.isConnected ? blockAround(r.target, root, this.opts.exclude).block : null;
-    if (block && unit.headerBlocks.get(block) === block.textContent) return false;
+    if (block && sameHeader(unit, block)) return false;
     const texts: string[] = [];
     if (r.type === 'characterData') texts.push(r.oldValue ?? '');
     else for (const n of r.removedNodes) if (!this.isOwnNode(n)) texts.push(n.textContent ?? '');
@@ -744,7 +744,8 @@ export class PageScanner {
         headersSeen.add(cue.start);
         const at = locate(read, cue.start - shift);
         const where = at && root ? blockAround(at.node, root, this.opts.exclude) : null;
-        if (where?.block) unit.headerBlocks.set(where.block, where.block.textContent ?? '');
+        const text = where?.block ? shortText(where.block, HEADER_BLOCK_MAX_CHARS) : null;
+        if (text !== null) unit.headerBlocks.set(where!.block!, text);
       }
     }
   }
@@ -859,8 +860,7 @@ export class PageScanner {
     }
     if (groups.length > UPDATE_MAX_GROUPS) return 'full';
     for (const b of outer) {
-      const header = unit.headerBlocks.get(b);
-      if (header !== undefined && b.textContent !== header) return 'full';
+      if (unit.headerBlocks.has(b) && !sameHeader(unit, b)) return 'full';
     }
     let added: Finding[] | null = [];
     for (let gi = 0; gi < groups.length; gi++) {
@@ -895,7 +895,7 @@ export class PageScanner {
       if (text.length === 0) continue;
       // A new header heads the text after it too: unless nothing follows, that takes a full pass.
       // A header rendered again as it was is no new header: the findings below have its context.
-      const same = group.length === 1 && unit.headerBlocks.get(group[0]!) === group[0]!.textContent;
+      const same = group.length === 1 && sameHeader(unit, group[0]!);
       if (!same && holdsSectionHeader(this.opts.engine, text) && followedByContent(group[group.length - 1]!, root))
         return 'full';
       const lead = textBefore(group[0]!, root, ANALYZE_LEAD_CHARS, ANALYZE_CHUNK_CHARS, SECTION_LINE_MAX, exclude);
@@ -1198,6 +1198,31 @@ export function indexAt(placed: readonly PlacedFinding[], node: Node): number {
 function windowHolds(shown: readonly number[], anchors: readonly number[]): boolean {
   const reach = SHOWN_AROUND - Math.ceil(SHOWN_AROUND / 3);
   return anchors.every((a) => shown.some((b) => Math.abs(a - b) <= reach));
+}
+
+/**
+ * The longest header block recorded (see DocUnit.headerBlocks). A header inside a longer block (a
+ * note in one <pre>) is one line of it: typing into it changes a text node whose old text holds the
+ * header, which the mutation itself shows. Reading a big block's text on every update would cost
+ * more than the rare full pass it saves.
+ */
+const HEADER_BLOCK_MAX_CHARS = 200;
+
+/** The text under `el` when it is at most `max` characters, else null (read no further). */
+function shortText(el: Element, max: number): string | null {
+  const walker = el.ownerDocument.createTreeWalker(el, 4 /* SHOW_TEXT */);
+  let text = '';
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    text += (n as Text).data;
+    if (text.length > max) return null;
+  }
+  return text;
+}
+
+/** Whether `block` is a recorded header block whose text is what it was. */
+function sameHeader(unit: DocUnit, block: Element): boolean {
+  const was = unit.headerBlocks.get(block);
+  return was !== undefined && shortText(block, HEADER_BLOCK_MAX_CHARS) === was;
 }
 
 /** Whether the block `el` stands next to inline content: text, or an element that is no block. */
