@@ -298,7 +298,7 @@ describe('hostile pages', () => {
       // include other processes' turns), unless merely reading the page's nodes in slices takes
       // longer than that in one slice on this machine now: then no more than that pause and one
       // slice of the extension's own work besides. One load is one sample of a noisy quantity:
-      // the same build's longest task on the 200,000-node page measured 27-62 ms in runs minutes
+      // the same build's longest task on the 200,000-node page measured 27-61 ms in runs minutes
       // apart, its pauses the platform's (garbage collection, the bookkeeping of node objects).
       // A load within the bound shows the extension's own work keeps to it; LOADS are tried.
       expect(Math.min(...longest)).toBeLessThan(bound);
