@@ -173,6 +173,8 @@ class TextContext {
     private readonly tokens: Tokens,
     /** Mentions whose words are not cues (sorted by token). */
     private readonly mentions: MentionTable,
+    /** Where `text` lies in the text the findings are reported in (see analyze). */
+    private readonly offset: number,
   ) {}
 
   /** Whether any mention overlaps tokens [first, last]. */
@@ -276,7 +278,13 @@ class TextContext {
     if (at >= 0 && this.records[at]!.flag === flag) return this.records[at]!;
     const start = this.originalStart(key.firstToken);
     const end = this.originalEnd(key.lastToken);
-    const record: Cue = { flag, text: this.text.slice(start, end), start, end, kind: cue ? 'phrase' : 'section' };
+    const record: Cue = {
+      flag,
+      text: this.text.slice(start, end),
+      start: start + this.offset,
+      end: end + this.offset,
+      kind: cue ? 'phrase' : 'section',
+    };
     if (at < 0) {
       at = this.recordCount++;
       keys[at] = key;
@@ -331,11 +339,16 @@ function labelledBy(
   return best;
 }
 
-export function analyze(engine: Engine, text: string): Finding[] {
+/**
+ * The findings of a text, with their context. `offset` is where the text lies in a longer one (a
+ * chunk of a page): the offsets of findings and cues are in that one, so the findings of a chunk
+ * are final as made, not copied over with their cues to be moved (60,000 on a long page).
+ */
+export function analyze(engine: Engine, text: string, offset = 0): Finding[] {
   const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   const n = mentions.count;
   if (n === 0) return [];
-  const ctx = new TextContext(engine, text, folded, tokens, mentions);
+  const ctx = new TextContext(engine, text, folded, tokens, mentions, offset);
   const concepts = engine.lexicon.concepts;
   const { concept: conceptOf, start: startOf, end: endOf, firstToken, lastToken, code } = mentions;
   const findings = new Array<Finding>(n);
@@ -359,8 +372,9 @@ export function analyze(engine: Engine, text: string): Finding[] {
     }
     if (sentence !== shown) {
       shown = sentence;
-      sentenceStart = ctx.originalStart(sentence!.firstToken);
-      sentenceText = text.slice(sentenceStart, ctx.originalEnd(sentence!.lastToken));
+      const from = ctx.originalStart(sentence!.firstToken);
+      sentenceStart = from + offset;
+      sentenceText = text.slice(from, ctx.originalEnd(sentence!.lastToken));
     }
     const concept = concepts[conceptOf[i]!]!;
     const start = startOf[i]!;
@@ -370,8 +384,8 @@ export function analyze(engine: Engine, text: string): Finding[] {
       category: concept.category,
       title: concept.title,
       text: text.slice(start, end),
-      start,
-      end,
+      start: start + offset,
+      end: end + offset,
       assertion: ASSERTION_OF_BITS[bits]!,
       negated: (bits & NEGATED) !== 0,
       uncertain: (bits & UNCERTAIN) !== 0,
@@ -417,7 +431,7 @@ export function classifySpan(
       addMention(others, mentions.concept[i]!, mentions.start[i]!, mentions.end[i]!, a, b, mentions.code[i] === 1);
     } else if (code < 0 && mentions.code[i] === 1) code = i;
   }
-  const ctx = new TextContext(engine, text, folded, tokens, others);
+  const ctx = new TextContext(engine, text, folded, tokens, others, 0);
   let label = -1;
   if (code >= 0) {
     const codeFirst = mentions.firstToken[code]!;

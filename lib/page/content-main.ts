@@ -373,8 +373,7 @@ export function findingAtPoint(scanner: PageScanner, doc: Document, x: number, y
 }
 
 /** A short-lived Range for measuring (live Ranges slow the page's mutations, so none is kept). */
-function liveRange(p: PlacedFinding): Range | null {
-  const r = p.range;
+function liveRange(r: PlacedFinding): Range | null {
   const doc = r.startContainer.ownerDocument;
   if (!doc) return null;
   try {
@@ -406,11 +405,11 @@ function reveal(scanner: PageScanner, p: PlacedFinding, signal: AbortSignal): vo
   const win = scanner.windowOf(p);
   const api = win && highlightApi(win);
   if (!win || !api) return;
-  const el = p.range.startContainer.parentElement;
+  const el = p.startContainer.parentElement;
   // Instant, not smooth: the card is placed beside the word right after the scroll.
   el?.scrollIntoView({ block: 'center', inline: 'nearest' });
   const Ctor = (win as unknown as { Highlight: typeof Highlight }).Highlight;
-  api.highlights.set(FOCUS_HIGHLIGHT, new Ctor(staticRange(win, p.range)));
+  api.highlights.set(FOCUS_HIGHLIGHT, new Ctor(staticRange(win, p)));
   const t = setTimeout(() => api.highlights.delete(FOCUS_HIGHLIGHT), FLASH_MS);
   signal.addEventListener(
     'abort',

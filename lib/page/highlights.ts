@@ -18,9 +18,12 @@ export interface TextSpan {
   readonly endOffset: number;
 }
 
-export interface PlacedFinding {
-  finding: Finding;
-  range: TextSpan;
+/**
+ * A finding with its place in the page: one object, not a finding plus a span. A long page holds
+ * tens of thousands of these for as long as it is open (57,000 at 150,000 nodes).
+ */
+export interface PlacedFinding extends TextSpan {
+  readonly finding: Finding;
 }
 
 interface HighlightApi {
@@ -77,7 +80,7 @@ export class HighlightRegistry {
     if (!api) return;
     for (const p of placed) {
       if (this.shown.has(p)) continue;
-      const range = staticRange(this.win, p.range);
+      const range = staticRange(this.win, p);
       this.shown.set(p, range);
       this.highlightFor(p, api).add(range);
     }
@@ -115,12 +118,17 @@ export class HighlightRegistry {
   }
 }
 
-/** The span of text offsets [start, end) of an extraction in its text nodes. */
-export function spanFor(ex: Pick<Extracted, 'nodes' | 'starts'>, start: number, end: number): TextSpan | null {
+/** A finding placed at text offsets [start, end) of an extraction, in its text nodes. */
+export function placeFinding(
+  ex: Pick<Extracted, 'nodes' | 'starts'>,
+  finding: Finding,
+  start: number,
+  end: number,
+): PlacedFinding | null {
   const a = locate(ex, start, false);
   const b = locate(ex, end, true);
   if (!a || !b) return null;
-  return { startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
+  return { finding, startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
 }
 
 /** A StaticRange of `win` over a span, for registering or measuring. */

@@ -12,7 +12,8 @@ import { analyze, type Engine } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
 import { TextExtractor, blockAround, locate, textBefore } from './extract';
-import { HighlightRegistry, highlightApi, spanFor, type PlacedFinding } from './highlights';
+import { HighlightRegistry, highlightApi, placeFinding, type PlacedFinding } from './highlights';
+import { NodeIndex } from './node-index';
 
 export type { PlacedFinding } from './highlights';
 
@@ -183,7 +184,7 @@ interface PassJob {
   chunkChars: number;
   placed: PlacedFinding[];
   /** The placed findings by text node, for hit-testing (built as they are placed). */
-  byNode: Map<Node, PlacedFinding[]>;
+  byNode: NodeIndex;
   /**
    * Nothing was shown when the pass began (a first pass): findings are shown as they are placed,
    * so the top of a long page is marked while the rest is still read. A rescan instead replaces
@@ -210,7 +211,7 @@ interface DocUnit {
   parent: DocUnit | null;
   registry: HighlightRegistry;
   placed: PlacedFinding[];
-  byNode: Map<Node, PlacedFinding[]>;
+  byNode: NodeIndex;
   /**
    * The blocks holding a section header that gave a finding its context ("Family History"), with
    * their text then. An update that changes one's text reads the page again: a header that stops
@@ -295,37 +296,13 @@ class TaskQueue {
   }
 }
 
-function indexNode(byNode: Map<Node, PlacedFinding[]>, p: PlacedFinding): void {
-  const r = p.range;
-  let list = byNode.get(r.startContainer);
-  if (!list) byNode.set(r.startContainer, (list = []));
-  list.push(p);
-  if (r.endContainer !== r.startContainer) {
-    let end = byNode.get(r.endContainer);
-    if (!end) byNode.set(r.endContainer, (end = []));
-    end.push(p);
-  }
-}
-
-function indexAll(placed: readonly PlacedFinding[]): Map<Node, PlacedFinding[]> {
-  const byNode = new Map<Node, PlacedFinding[]>();
-  for (const p of placed) indexNode(byNode, p);
-  return byNode;
-}
-
 /** Takes findings out of the index and out of `placed` (a new array). */
 function withoutFindings(
   placed: readonly PlacedFinding[],
-  byNode: Map<Node, PlacedFinding[]>,
+  byNode: NodeIndex,
   gone: Set<PlacedFinding>,
 ): PlacedFinding[] {
-  for (const p of gone) {
-    for (const n of [p.range.startContainer, p.range.endContainer]) {
-      const list = byNode.get(n)?.filter((q) => q !== p);
-      if (list && list.length > 0) byNode.set(n, list);
-      else byNode.delete(n);
-    }
-  }
+  for (const p of gone) byNode.remove(p);
   return placed.filter((p) => !gone.has(p));
 }
 
@@ -430,7 +407,7 @@ export class PageScanner {
       parent,
       registry: new HighlightRegistry(win),
       placed: [],
-      byNode: new Map(),
+      byNode: new NodeIndex(),
       headerBlocks: new WeakMap(),
       fields: [],
       shadowRoots: new Set(),
@@ -572,12 +549,12 @@ export class PageScanner {
       for (const p of unit.placed) (isCurrent(p, changed, true) ? keep : gone).push(p);
       if (gone.length === 0) return;
       unit.placed = keep;
-      unit.byNode = indexAll(keep);
+      unit.byNode = NodeIndex.of(keep);
       unit.registry.remove(gone);
     } else {
       const gone = new Set<PlacedFinding>();
       for (const n of [...changed, ...texts])
-        for (const p of unit.byNode.get(n) ?? []) if (!isCurrent(p, changed, true)) gone.add(p);
+        for (const p of unit.byNode.at(n)) if (!isCurrent(p, changed, true)) gone.add(p);
       if (gone.size === 0) return;
       unit.placed = withoutFindings(unit.placed, unit.byNode, gone);
       unit.registry.remove(gone);
@@ -694,7 +671,7 @@ export class PageScanner {
       chunkStart: 0,
       chunkChars: FIRST_CHUNK_CHARS,
       placed: [],
-      byNode: new Map(),
+      byNode: new NodeIndex(),
       live,
       fieldEls,
       fieldIndex: 0,
@@ -724,25 +701,23 @@ export class PageScanner {
     unit: DocUnit,
     findings: readonly Finding[],
     read: Pick<TextExtractor, 'nodes' | 'starts'>,
-    shift: number,
     out: PlacedFinding[],
-    byNode: Map<Node, PlacedFinding[]>,
+    byNode: NodeIndex,
   ): void {
     const disabled = this.opts.disabled;
     const headersSeen = new Set<number>();
     const root = unit.doc.body ?? unit.doc.documentElement;
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
-      const range = spanFor(read, f.start - shift, f.end - shift);
-      if (!range) continue;
-      const p = { finding: shift === 0 ? f : shiftFinding(f, -shift), range };
+      const p = placeFinding(read, f, f.start, f.end);
+      if (!p) continue;
       out.push(p);
-      indexNode(byNode, p);
+      byNode.add(p);
       for (const cue of f.cues) {
         // Headers in an update's lead-in lie before the blocks read: recorded when they were read.
-        if (cue.kind !== 'section' || cue.start < shift || headersSeen.has(cue.start)) continue;
+        if (cue.kind !== 'section' || cue.start < 0 || headersSeen.has(cue.start)) continue;
         headersSeen.add(cue.start);
-        const at = locate(read, cue.start - shift);
+        const at = locate(read, cue.start);
         const where = at && root ? blockAround(at.node, root, this.opts.exclude) : null;
         const text = where?.block ? shortText(where.block, HEADER_BLOCK_MAX_CHARS) : null;
         if (text !== null) unit.headerBlocks.set(where!.block!, text);
@@ -772,7 +747,7 @@ export class PageScanner {
         const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars);
         job.chunkChars = nextChunkChars(chunk.end - chunk.lead, this.now() - t0);
         job.chunkStart = chunk.end;
-        this.place(unit, chunk.findings, ex, 0, job.placed, job.byNode);
+        this.place(unit, chunk.findings, ex, job.placed, job.byNode);
         if (job.live && begun < LIVE_SHOW_CHARS) {
           // The first findings at once, the rest of the top of the page together once it is read:
           // two highlight changes, not one per chunk.
@@ -804,7 +779,7 @@ export class PageScanner {
     let byNode = job.byNode;
     if (job.changed.size > 0 || job.removals) {
       placed = job.placed.filter((p) => isCurrent(p, job.changed, job.removals));
-      if (placed.length !== job.placed.length) byNode = indexAll(placed);
+      if (placed.length !== job.placed.length) byNode = NodeIndex.of(placed);
     }
     unit.placed = placed;
     unit.byNode = byNode;
@@ -885,7 +860,7 @@ export class PageScanner {
       for (const el of frames) this.trackFrame(unit, el, true);
       // The old findings in these blocks give way to the new ones.
       const old = new Set<PlacedFinding>();
-      for (const node of ex.nodes) for (const p of unit.byNode.get(node) ?? []) old.add(p);
+      for (const node of ex.nodes) for (const p of unit.byNode.at(node)) old.add(p);
       if (old.size > 0) {
         unit.placed = withoutFindings(unit.placed, unit.byNode, old);
         unit.registry.remove([...old]);
@@ -903,12 +878,13 @@ export class PageScanner {
       const all = shift > 0 ? `${lead}\n${text}` : text;
       const found: Finding[] = [];
       for (let from = shift; from < all.length;) {
-        const chunk = analyzeChunk(this.opts.engine, all, from, CHUNK_MAX_CHARS);
+        // Offsets in the blocks' own text: the lead-in's lie before 0.
+        const chunk = analyzeChunk(this.opts.engine, all, from, CHUNK_MAX_CHARS, -shift);
         found.push(...chunk.findings);
         from = chunk.end;
       }
       const fresh: PlacedFinding[] = [];
-      this.place(unit, found, ex, shift, fresh, unit.byNode);
+      this.place(unit, found, ex, fresh, unit.byNode);
       if (fresh.length === 0) continue;
       // Into document order: after every finding that precedes the group.
       const first = group[0]!;
@@ -916,7 +892,7 @@ export class PageScanner {
       let hi = unit.placed.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (first.compareDocumentPosition(unit.placed[mid]!.range.startContainer) & 2 /* PRECEDING */) lo = mid + 1;
+        if (first.compareDocumentPosition(unit.placed[mid]!.startContainer) & 2 /* PRECEDING */) lo = mid + 1;
         else hi = mid;
       }
       if (lo < unit.placed.length) added = null;
@@ -1014,7 +990,7 @@ export class PageScanner {
 
   /** Shows a finding about to be revealed (stepped to from the keyboard or the panel). */
   showFinding(p: PlacedFinding): void {
-    const unit = p.range.startContainer.ownerDocument ? this.byDoc.get(p.range.startContainer.ownerDocument) : null;
+    const unit = p.startContainer.ownerDocument ? this.byDoc.get(p.startContainer.ownerDocument) : null;
     if (!unit || unit.registry.has(p)) return;
     this.rewindow(unit);
     unit.registry.add([p]);
@@ -1072,10 +1048,10 @@ export class PageScanner {
 
   /** The finding under a caret position (from caretPositionFromPoint), if any. */
   findingAt(node: Node, offset: number): PlacedFinding | null {
-    const list = node.ownerDocument ? this.byDoc.get(node.ownerDocument)?.byNode.get(node) : undefined;
+    const list = node.ownerDocument ? this.byDoc.get(node.ownerDocument)?.byNode.at(node) : undefined;
     if (!list) return null;
     for (const p of list) {
-      const r = p.range;
+      const r = p;
       const afterStart = node !== r.startContainer || offset >= r.startOffset;
       const beforeEnd = node !== r.endContainer || offset < r.endOffset;
       if (afterStart && beforeEnd) return p;
@@ -1085,13 +1061,13 @@ export class PageScanner {
 
   /** The window whose document holds a finding (for the flash and the card's position). */
   windowOf(p: PlacedFinding): Window | null {
-    return this.byDoc.get(p.range.startContainer.ownerDocument!)?.win ?? null;
+    return this.byDoc.get(p.startContainer.ownerDocument!)?.win ?? null;
   }
 
   /** The chain of <iframe> elements from the scanner's document down to a finding's document. */
   framePath(p: PlacedFinding): Element[] {
     const path: Element[] = [];
-    for (let u = this.byDoc.get(p.range.startContainer.ownerDocument!); u?.frameEl; u = u.parent ?? undefined) {
+    for (let u = this.byDoc.get(p.startContainer.ownerDocument!); u?.frameEl; u = u.parent ?? undefined) {
       path.unshift(u.frameEl);
     }
     return path;
@@ -1157,7 +1133,7 @@ const NEAR_TEXT_NODES = 200;
  * finding starts. indexAt's comparisons each cost a walk over siblings in Chromium, and some pages
  * hold 100,000 elements under one parent: a window placed there took 20 ms of comparisons.
  */
-export function indexNear(placed: readonly PlacedFinding[], byNode: Map<Node, PlacedFinding[]>, node: Node): number {
+export function indexNear(placed: readonly PlacedFinding[], byNode: NodeIndex, node: Node): number {
   const doc = node.ownerDocument;
   if (doc && placed.length > 0) {
     const walker = doc.createTreeWalker(doc, 4 /* SHOW_TEXT */);
@@ -1165,8 +1141,8 @@ export function indexNear(placed: readonly PlacedFinding[], byNode: Map<Node, Pl
     let n: Node | null = node;
     for (let k = 0; n && k < NEAR_TEXT_NODES; k++, n = walker.nextNode()) {
       let first = -1;
-      for (const p of byNode.get(n) ?? []) {
-        if (p.range.startContainer !== n) continue;
+      for (const p of byNode.at(n)) {
+        if (p.startContainer !== n) continue;
         const i = placed.indexOf(p);
         if (i >= 0 && (first < 0 || i < first)) first = i;
       }
@@ -1182,7 +1158,7 @@ export function indexAt(placed: readonly PlacedFinding[], node: Node): number {
   let hi = placed.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const other = placed[mid]!.range.startContainer;
+    const other = placed[mid]!.startContainer;
     if (other !== node && node.compareDocumentPosition(other) & 2 /* PRECEDING */) lo = mid + 1;
     else hi = mid;
   }
@@ -1268,19 +1244,19 @@ export function analyzeChunk(
   text: string | TextSource,
   from: number,
   size = ANALYZE_CHUNK_CHARS,
+  /** Added to every offset reported: where `text` itself lies in the text being placed. */
+  offset = 0,
 ): { findings: Finding[]; end: number; lead: number } {
   const { start, end, lead } = nextChunk(text, from, size);
-  const findings: Finding[] = [];
-  for (const f of analyze(engine, text.slice(lead, end))) {
-    if (f.start + lead < start) continue; // in the lead-in: the previous chunk reported it
-    findings.push(shiftFinding(f, lead));
-  }
-  return { findings, end, lead };
+  const findings = analyze(engine, text.slice(lead, end), lead + offset);
+  // Findings in the lead-in were reported with the previous chunk.
+  const from0 = start + offset;
+  const fresh = lead === start ? findings : findings.filter((f) => f.start >= from0);
+  return { findings: fresh, end, lead };
 }
 
 /** Whether a placed finding still matches the page: its nodes are attached and unchanged. */
-function isCurrent(p: PlacedFinding, changed: Set<Node>, checkAttached: boolean): boolean {
-  const r = p.range;
+function isCurrent(r: PlacedFinding, changed: Set<Node>, checkAttached: boolean): boolean {
   if (changed.has(r.startContainer) || changed.has(r.endContainer)) return false;
   if (!checkAttached) return true;
   const a = r.startContainer as Text;
@@ -1329,17 +1305,6 @@ function lastShortLine(text: string, pos: number): number | null {
     lineEnd = lineStart - 1;
   }
   return null;
-}
-
-function shiftFinding(f: Finding, by: number): Finding {
-  if (by === 0) return f;
-  return {
-    ...f,
-    start: f.start + by,
-    end: f.end + by,
-    sentenceStart: f.sentenceStart + by,
-    cues: f.cues.map((c) => ({ ...c, start: c.start + by, end: c.end + by })),
-  };
 }
 
 /** Only text-like fields: a password, date or checkbox never holds a clinical note. */

@@ -10,7 +10,7 @@ import type { CompiledLexicon } from '../../lib/engine/types';
 import { createSearcher } from '../../lib/knowledge/search';
 import type { PanelData } from '../../lib/knowledge/panel-data';
 import { extractText } from '../../lib/page/extract';
-import { HighlightRegistry, spanFor, type PlacedFinding } from '../../lib/page/highlights';
+import { HighlightRegistry, placeFinding, type PlacedFinding } from '../../lib/page/highlights';
 
 let engine: Engine | null = null;
 let lexiconText = '';
@@ -67,8 +67,8 @@ function replay(): {
   const t2 = now();
   const placed: PlacedFinding[] = [];
   for (const f of findings) {
-    const range = spanFor(ex, f.start, f.end);
-    if (range) placed.push({ finding: f, range });
+    const p = placeFinding(ex, f, f.start, f.end);
+    if (p) placed.push(p);
   }
   const t3 = now();
   const registry = new HighlightRegistry(window);
@@ -96,8 +96,8 @@ async function reregister(): Promise<{ firstMs: number; againMs: number; ranges:
   const place = (): PlacedFinding[] => {
     const out: PlacedFinding[] = [];
     for (const f of analyze(e, ex.text)) {
-      const range = spanFor(ex, f.start, f.end);
-      if (range) out.push({ finding: f, range });
+      const p = placeFinding(ex, f, f.start, f.end);
+      if (p) out.push(p);
     }
     return out;
   };

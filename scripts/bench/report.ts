@@ -504,7 +504,7 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
   L.push(
     withMarks
       ? 'The scanner records its own measures; they are shown beside the replay.'
-      : 'The scanner records no performance marks, so the split comes from replaying the same library functions (extractText, analyze, spanFor, HighlightRegistry.set) in the page world on a fresh copy of the page.',
+      : 'The scanner records no performance marks, so the split comes from replaying the same library functions (extractText, analyze, placeFinding, HighlightRegistry.set) in the page world on a fresh copy of the page.',
   );
   L.push('');
   L.push(

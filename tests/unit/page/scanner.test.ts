@@ -66,6 +66,19 @@ describe('chunked analysis', () => {
     expect(chunked(text).map(key)).toEqual(whole);
   });
 
+  it('reports sentences and cues at their places in the whole text', () => {
+    const text = longText(3000);
+    const whole = analyze(engine, text);
+    const parts = chunked(text);
+    expect(parts).toEqual(whole);
+    const cued = parts.filter((f) => f.cues.length > 0);
+    expect(cued.length).toBeGreaterThan(100);
+    for (const f of cued.slice(-50)) {
+      expect(text.slice(f.sentenceStart, f.sentenceStart + f.sentence.length)).toBe(f.sentence);
+      for (const c of f.cues) expect(text.slice(c.start, c.end)).toBe(c.text);
+    }
+  });
+
   it('is the plain analysis for short text', () => {
     const text = longText(8);
     expect(analyzeChunk(engine, text, 0)).toEqual({ findings: analyze(engine, text), end: text.length, lead: 0 });
@@ -97,9 +110,9 @@ describe('PageScanner', () => {
       ['photophobia', 'affirmed'],
     ]);
     const aura = scanner.findings[0]!;
-    expect(aura.range.startContainer).toBe(document.querySelector('b')!.firstChild);
-    expect(scanner.findingAt(aura.range.startContainer, 2)).toBe(aura);
-    expect(scanner.findingAt(aura.range.startContainer, 4)).toBeNull();
+    expect(aura.startContainer).toBe(document.querySelector('b')!.firstChild);
+    expect(scanner.findingAt(aura.startContainer, 2)).toBe(aura);
+    expect(scanner.findingAt(aura.startContainer, 4)).toBeNull();
     expect(reports).toHaveLength(1);
     ac.abort();
   });

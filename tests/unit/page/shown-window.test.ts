@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../../lib/engine/analyze';
 import type { TextSpan } from '../../../lib/page/highlights';
+import { NodeIndex } from '../../../lib/page/node-index';
 import {
   CHUNK_MAX_CHARS,
   LIVE_SHOW_CHARS,
@@ -15,7 +16,6 @@ import {
   SHOW_ALL_MAX,
   indexAt,
   indexNear,
-  type PlacedFinding,
 } from '../../../lib/page/scanner';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 
@@ -120,23 +120,23 @@ describe('the shown window', () => {
     expect(made).toBeGreaterThan(0);
     expect(made).toBeLessThanOrEqual(SHOW_ALL_MAX + 2 * SHOWN_AROUND);
     expect(registered().length).toBeLessThanOrEqual(2 * SHOWN_AROUND);
-    const at = (i: number) => scanner.findings.findIndex((p) => p.range.startContainer === ps[i]!.firstChild);
-    expect(isShown(scanner.findings[at(10)]!.range)).toBe(true);
-    expect(isShown(scanner.findings[at(1900)]!.range)).toBe(false);
+    const at = (i: number) => scanner.findings.findIndex((p) => p.startContainer === ps[i]!.firstChild);
+    expect(isShown(scanner.findings[at(10)]!)).toBe(true);
+    expect(isShown(scanner.findings[at(1900)]!)).toBe(false);
 
     // The user scrolls down to paragraph 1900.
     caretNode = ps[1900]!.firstChild;
     document.dispatchEvent(new Event('scroll'));
     await new Promise((r) => setTimeout(r, 300));
-    expect(isShown(scanner.findings[at(1900)]!.range)).toBe(true);
-    expect(isShown(scanner.findings[at(10)]!.range)).toBe(false);
+    expect(isShown(scanner.findings[at(1900)]!)).toBe(true);
+    expect(isShown(scanner.findings[at(10)]!)).toBe(false);
     expect(registered().length).toBeLessThanOrEqual(2 * SHOWN_AROUND);
 
     // Stepping to a finding far from the viewport shows it.
     const far = scanner.findings[at(500)]!;
     scanner.setCurrent(far);
     scanner.showFinding(far);
-    expect(isShown(far.range)).toBe(true);
+    expect(isShown(far)).toBe(true);
     ac.abort();
   });
 
@@ -185,7 +185,7 @@ describe('the shown window', () => {
   it('keeps the window while what the user sees stays well inside it, and moves it near its edge', async () => {
     const ps = longPage(2000); // 4,000 findings, two per paragraph
     const { scanner, ac } = await scannedWithWindowAt(ps[10]!);
-    const at = (i: number) => scanner.findings.find((p) => p.range.startContainer === ps[i]!.firstChild)!;
+    const at = (i: number) => scanner.findings.find((p) => p.startContainer === ps[i]!.firstChild)!;
     const scrollTo = async (i: number) => {
       caretNode = ps[i]!.firstChild;
       document.dispatchEvent(new Event('scroll'));
@@ -196,12 +196,12 @@ describe('the shown window', () => {
     // 40 paragraphs down (80 findings): still inside the window with room to spare.
     await scrollTo(50);
     expect(changes).toBe(0);
-    expect(isShown(at(50).range)).toBe(true);
+    expect(isShown(at(50))).toBe(true);
     // 90 paragraphs further (180 findings from where the window was placed): it moves.
     await scrollTo(100);
     expect(changes).toBeGreaterThan(0);
-    expect(isShown(at(100).range)).toBe(true);
-    expect(isShown(at(100 + SHOWN_AROUND / 2 - 10).range)).toBe(true);
+    expect(isShown(at(100))).toBe(true);
+    expect(isShown(at(100 + SHOWN_AROUND / 2 - 10))).toBe(true);
     onAdd = null;
     ac.abort();
   });
@@ -220,13 +220,13 @@ describe('the shown window', () => {
       // The delay has passed, but no frame has been drawn: no hit test yet, the window stays.
       expect(frames.length).toBe(1);
       expect(caret).not.toHaveBeenCalled();
-      const at = scanner.findings.find((p) => p.range.startContainer === ps[200]!.firstChild)!;
-      expect(isShown(at.range)).toBe(false);
+      const at = scanner.findings.find((p) => p.startContainer === ps[200]!.firstChild)!;
+      expect(isShown(at)).toBe(false);
       // The frame is drawn; just after it the window moves to where the user is.
       frames.shift()!(performance.now());
       await new Promise((r) => setTimeout(r, 20));
       expect(caret).toHaveBeenCalled();
-      expect(isShown(at.range)).toBe(true);
+      expect(isShown(at)).toBe(true);
     } finally {
       raf.mockRestore();
       caret.mockRestore();
@@ -251,11 +251,11 @@ describe('the shown window', () => {
     await new Promise((r) => setTimeout(r, 300));
     await scanner.idle();
     expect(scanner.stats.passes).toBe(passes); // read as an update, not a full pass
-    const find = (node: Node | null) => scanner.findings.find((p) => p.range.startContainer === node)!;
+    const find = (node: Node | null) => scanner.findings.find((p) => p.startContainer === node)!;
     expect(find(tail.firstChild).finding.assertion).toBe('negated');
     expect(find(head.firstChild).finding.assertion).toBe('affirmed');
-    expect(isShown(find(tail.firstChild).range)).toBe(true);
-    expect(isShown(find(head.firstChild).range)).toBe(false);
+    expect(isShown(find(tail.firstChild))).toBe(true);
+    expect(isShown(find(head.firstChild))).toBe(false);
     ac.abort();
   });
 
@@ -274,8 +274,7 @@ describe('the shown window', () => {
     await scanner.idle();
     const placed = scanner.findings;
     expect(placed).toHaveLength(100);
-    const byNode = new Map<Node, PlacedFinding[]>();
-    for (const p of placed) byNode.set(p.range.startContainer, [...(byNode.get(p.range.startContainer) ?? []), p]);
+    const byNode = NodeIndex.of(placed);
     const compare = vi.spyOn(Node.prototype, 'compareDocumentPosition');
     try {
       // Every span up to the last finding (the 697th) has one at most six spans on.
