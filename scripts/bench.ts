@@ -435,6 +435,10 @@ async function measureSize(ctx: Ctx, target: number): Promise<SizeResult> {
     hits: hoverRaw.hits,
     tried: hoverRaw.tried,
   };
+  // The hit test scrolled the page and back: the scanner moves its shown window after a scroll
+  // (80 ms, then a frame). Let that finish, or it lands in the first update's measurement, with the
+  // page's whole rendering task (the window's frame callback runs in it).
+  await page.waitForTimeout(500);
   // Enough batches for a median: one batch's cost varies by 2–4× with what else the machine runs.
   const upd = await updates(ctx, page, cdp, target >= 150_000 ? 3 : 7);
   log(`updates: ${upd?.busyMs.toFixed(1)} ms main thread per 100 nodes, latency ${upd?.latencyMs.toFixed(0)} ms`);
