@@ -1051,9 +1051,8 @@ export class PageScanner {
     const list = node.ownerDocument ? this.byDoc.get(node.ownerDocument)?.byNode.at(node) : undefined;
     if (!list) return null;
     for (const p of list) {
-      const r = p;
-      const afterStart = node !== r.startContainer || offset >= r.startOffset;
-      const beforeEnd = node !== r.endContainer || offset < r.endOffset;
+      const afterStart = node !== p.startContainer || offset >= p.startOffset;
+      const beforeEnd = node !== p.endContainer || offset < p.endOffset;
       if (afterStart && beforeEnd) return p;
     }
     return null;

@@ -61,3 +61,27 @@ describe('TextExtractor', () => {
     expect(extractText(d.body, { exclude: (el) => el.localName === 'chartlight-card' }).text).toBe('aura');
   });
 });
+
+describe('tag names in either case', () => {
+  it('breaks lines, splits cells and skips scripts where tag names are lower case (XHTML, SVG)', () => {
+    // happy-dom upper-cases tag names even in XML documents; browsers give XHTML's in lower case.
+    const lower = <T extends Element>(e: T): T => Object.defineProperty(e, 'tagName', { value: e.localName });
+    const el = (tag: string, text?: string) => {
+      const e = lower(document.createElement(tag));
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    const row = el('tr');
+    row.append(el('td', 'Aura'), el('td', 'none'));
+    const table = el('table');
+    table.append(row);
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.append(document.createElementNS('http://www.w3.org/2000/svg', 'text'));
+    svg.firstChild!.textContent = 'nausea';
+    const body = el('div');
+    body.append(el('p', 'Denies aura'), el('p', 'photophobia'), el('script', 'var x = "vomiting";'), svg, table);
+    expect(body.firstElementChild!.tagName).toBe('p');
+    expect(svg.tagName).toBe('svg');
+    expect(extractText(body).text).toBe('Denies aura\nphotophobia\nAura\tnone');
+  });
+});
