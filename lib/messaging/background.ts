@@ -7,6 +7,7 @@ import type { Browser, WxtBrowser } from 'wxt/browser';
 import type { CompiledLexicon } from '../engine/types';
 import { policySites, sitesToRegister } from '../settings/scope';
 import {
+  MAX_FINDINGS_PER_FRAME,
   parseContentMessage,
   parsePanelMessage,
   sitePattern,
@@ -24,8 +25,7 @@ export const CONTENT_SCRIPT = '/content-scripts/content.js';
 export const CONTENT_CSS = '/content-scripts/content.css';
 export const REGISTRATION_ID = 'chartlight-sites';
 
-/** The most findings kept for one frame, however many parts they arrive in. */
-export const MAX_FINDINGS_PER_FRAME = 20_000;
+export { MAX_FINDINGS_PER_FRAME } from './contract';
 
 /** Context-menu items (created on install). */
 export const MENU_SCAN = 'chartlight-scan';
@@ -33,6 +33,23 @@ export const MENU_ALWAYS = 'chartlight-always';
 
 /** Looks up an entry's summary and evidence level for the hover card (from the panel's data). */
 export type BriefLookup = (entryId: string) => EntryBrief | null;
+
+/** Halvings of a tab's lists tried before a failing write is given up (1/64 of them left). */
+const MAX_TRIMS = 6;
+
+/** Halves every frame's lists, keeping what each had in all; false when there is nothing to halve. */
+function halveLists(s: TabState): boolean {
+  let halved = false;
+  for (const fr of s.frames) {
+    const n = fr.findings.length + fr.fields.length;
+    if (n === 0) continue;
+    fr.total = Math.max(fr.total ?? 0, n);
+    fr.findings = fr.findings.slice(0, fr.findings.length >> 1);
+    fr.fields = fr.fields.slice(0, fr.fields.length >> 1);
+    halved = true;
+  }
+  return halved;
+}
 
 export class BackgroundHub {
   private readonly tabs = new Map<number, TabState>();
@@ -78,11 +95,28 @@ export class BackgroundHub {
     try {
       while (this.unpublished.delete(tabId)) {
         const s = this.tabs.get(tabId);
-        if (s) await this.api.storage.session.set({ [tabKey(tabId)]: s });
+        if (s) await this.store(s);
         else await this.api.storage.session.remove(tabKey(tabId));
       }
     } finally {
       this.writing.delete(tabId);
+    }
+  }
+
+  /**
+   * Stores a tab's state. storage.session holds 10 MB for the whole extension (every tab): a write
+   * over that fails, and the panel would stay on an older list without a word. The tab's lists are
+   * halved instead, each frame's total kept, until the write fits: the panel then lists what is
+   * stored and says how many mentions the page has in all.
+   */
+  private async store(s: TabState): Promise<void> {
+    for (let trims = 0; ; trims++) {
+      try {
+        await this.api.storage.session.set({ [tabKey(s.tabId)]: s });
+        return;
+      } catch (e) {
+        if (trims >= MAX_TRIMS || !halveLists(s)) throw e;
+      }
     }
   }
 
@@ -125,10 +159,19 @@ export class BackgroundHub {
         const room = MAX_FINDINGS_PER_FRAME - previous.findings.length - previous.fields.length;
         previous.findings.push(...m.findings.slice(0, Math.max(0, room)));
         previous.fields.push(...m.fields.slice(0, Math.max(0, room - m.findings.length)));
+        // What the frame has in all: its own count past the limit, else what a halving left plus
+        // what has come since.
+        if (m.total !== undefined) previous.total = m.total;
+        else if (previous.total !== undefined) previous.total += m.findings.length + m.fields.length;
         return this.publish(tabId).then(() => true);
       }
       s.frames = s.frames.filter((f) => f.frameId !== frameId);
-      s.frames.push({ frameId, findings: m.findings, fields: m.fields });
+      s.frames.push({
+        frameId,
+        findings: m.findings,
+        fields: m.fields,
+        ...(m.total === undefined ? {} : { total: m.total }),
+      });
       s.frames.sort((a, b) => a.frameId - b.frameId);
       return this.publish(tabId).then(() => true);
     }

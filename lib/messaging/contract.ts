@@ -21,7 +21,17 @@ export interface WireFinding extends Finding {
  *   the content script's bundle; the reply is an EntryBrief or null.
  */
 export type ContentToBackground =
-  | { type: 'findings'; findings: WireFinding[]; fields: WireFinding[]; append?: boolean }
+  | {
+      type: 'findings';
+      findings: WireFinding[];
+      fields: WireFinding[];
+      append?: boolean;
+      /**
+       * Findings and fields the frame has in all, sent when that is more than the background keeps
+       * (MAX_FINDINGS_PER_FRAME): the rest is never sent, and the panel says how many it lacks.
+       */
+      total?: number;
+    }
   | { type: 'open-entry'; entryId: string }
   | { type: 'entry-brief'; entryId: string }
   | { type: 'lexicon' };
@@ -57,6 +67,8 @@ export interface FrameFindings {
   frameId: number;
   findings: WireFinding[];
   fields: WireFinding[];
+  /** How many the frame has in all, when it has more than MAX_FINDINGS_PER_FRAME. */
+  total?: number;
 }
 
 export interface TabState {
@@ -69,6 +81,15 @@ export interface TabState {
 
 /** Limits that bound what one message may carry, so a hostile page cannot flood the background. */
 export const MAX_FINDINGS_PER_MESSAGE = 5000;
+/**
+ * The most findings (page text and fields) the background keeps for one frame, however many parts
+ * they arrive in, and so the most a content script sends: a 150,000-node page has 57,000. The
+ * background mirrors each tab into storage.session, which holds 10 MB for the whole extension, and
+ * Chrome counts about 1 kB per finding there.
+ */
+export const MAX_FINDINGS_PER_FRAME = 8000;
+/** Above any page's count of findings: a larger `total` is no count. */
+const MAX_TOTAL = 10_000_000;
 export const MAX_STRING = 2000;
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -116,9 +137,11 @@ function isFindingList(v: unknown): v is WireFinding[] {
 export function parseContentMessage(msg: unknown): ContentToBackground | null {
   if (!isObj(msg)) return null;
   if (msg.type === 'findings' && isFindingList(msg.findings) && isFindingList(msg.fields)) {
+    if (msg.total !== undefined && !(isInt(msg.total) && msg.total >= 0 && msg.total <= MAX_TOTAL)) return null;
+    const total = msg.total === undefined ? {} : { total: msg.total };
     return msg.append === true
-      ? { type: 'findings', findings: msg.findings, fields: msg.fields, append: true }
-      : { type: 'findings', findings: msg.findings, fields: msg.fields };
+      ? { type: 'findings', findings: msg.findings, fields: msg.fields, append: true, ...total }
+      : { type: 'findings', findings: msg.findings, fields: msg.fields, ...total };
   }
   if ((msg.type === 'open-entry' || msg.type === 'entry-brief') && isStr(msg.entryId, 100) && ID.test(msg.entryId)) {
     return { type: msg.type, entryId: msg.entryId };

@@ -15,6 +15,7 @@
 import { createEngine } from '../engine/analyze';
 import type { CompiledLexicon, Finding } from '../engine/types';
 import {
+  MAX_FINDINGS_PER_FRAME,
   MAX_FINDINGS_PER_MESSAGE,
   MAX_STRING,
   parseBackgroundMessage,
@@ -233,23 +234,33 @@ export const REPORT_PART = 250;
  * Sends a report in parts, each in its own task and each made only when it is sent (clipping
  * 50,000 findings at once would itself be a long task). A newer full report cancels the parts of
  * an older one still waiting (its first part replaces the frame's list in the background); an
- * appended report queues behind what is still being sent.
+ * appended report queues behind what is still being sent. No more findings are sent than the
+ * background keeps for a frame (MAX_FINDINGS_PER_FRAME): past that, messages carry only the total.
  */
 export class Reporter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private queue: { report: ScanReport; from: number; first: boolean }[] = [];
+  /** Findings and fields sent since the last full report: what the background holds. */
+  private sent = 0;
+  /** Findings and fields the frame has in all. */
+  private total = 0;
 
   constructor(
     private readonly send: (msg: ContentToBackground) => Promise<unknown>,
     signal: AbortSignal,
     private readonly part = REPORT_PART,
+    private readonly maxPerFrame = MAX_FINDINGS_PER_FRAME,
   ) {
     signal.addEventListener('abort', () => this.cancel(), { once: true });
   }
 
   report(r: ScanReport): void {
-    if (!r.append) this.cancel();
-    else if (r.findings.length === 0) return;
+    if (!r.append) {
+      this.cancel();
+      this.sent = 0;
+      this.total = r.findings.length + r.fields.length;
+    } else if (r.findings.length === 0) return;
+    else this.total += r.findings.length;
     this.queue.push({ report: r, from: 0, first: !r.append });
     if (this.timer === null) this.next();
   }
@@ -259,10 +270,16 @@ export class Reporter {
     const item = this.queue[0];
     if (!item) return;
     const { report, from } = item;
-    void this.send(wirePart(report, from, item.first, this.part)).catch(() => undefined);
+    const fields = item.first ? Math.min(report.fields.length, MAX_FINDINGS_PER_MESSAGE, this.maxPerFrame) : 0;
+    const room = Math.max(0, this.maxPerFrame - this.sent - fields);
+    const count = Math.min(this.part, room, Math.max(0, report.findings.length - from));
+    const total = this.total > this.maxPerFrame ? this.total : undefined;
+    void this.send(wirePart(report, from, item.first, count, total, fields)).catch(() => undefined);
+    this.sent += count + fields;
     item.first = false;
-    item.from += this.part;
-    if (item.from >= report.findings.length) this.queue.shift();
+    item.from += count;
+    // Done with this report when all of it is sent, or when the background has no more room.
+    if (item.from >= report.findings.length || this.sent >= this.maxPerFrame) this.queue.shift();
     if (this.queue.length > 0) this.timer = setTimeout(this.next, 0);
     else if (MARKS) performance.mark('chartlight:reported');
   };
@@ -275,15 +292,23 @@ export class Reporter {
 }
 
 /**
- * One message of a report: findings [from, from + part), clipped to the contract's limits so a long
- * row is never dropped whole. The first message of a full report replaces the frame's list and
- * carries the fields; every other one is appended.
+ * One message of a report: `count` findings from `from`, clipped to the contract's limits so a
+ * long row is never dropped whole. The first message of a full report replaces the frame's list
+ * and carries the fields (the first `fields` of them); every other one is appended.
  */
-export function wirePart(r: ScanReport, from: number, first: boolean, part = REPORT_PART): ContentToBackground {
-  const findings = r.findings.slice(from, from + part).map(clip);
-  if (!first) return { type: 'findings', findings, fields: [], append: true };
-  const fields = r.fields.slice(0, MAX_FINDINGS_PER_MESSAGE).map((f) => ({ ...clip(f), field: f.field.slice(0, 100) }));
-  return { type: 'findings', findings, fields };
+export function wirePart(
+  r: ScanReport,
+  from: number,
+  first: boolean,
+  count = REPORT_PART,
+  total?: number,
+  fields = MAX_FINDINGS_PER_MESSAGE,
+): ContentToBackground {
+  const findings = r.findings.slice(from, from + count).map(clip);
+  const counted = total === undefined ? {} : { total };
+  if (!first) return { type: 'findings', findings, fields: [], append: true, ...counted };
+  const sent = r.fields.slice(0, fields).map((f) => ({ ...clip(f), field: f.field.slice(0, 100) }));
+  return { type: 'findings', findings, fields: sent, ...counted };
 }
 
 /** A whole report as messages (tests; the Reporter makes them one at a time). */

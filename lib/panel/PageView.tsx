@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Entry } from '../knowledge/schema';
 import type { TabState } from '../messaging/contract';
-import { groupFindings, locate, type FindingRow, type LocatedFinding } from './findings';
+import { groupFindings, listedOfAll, locate, type FindingRow, type LocatedFinding } from './findings';
 import { cautionMentions, isKetamineMention } from './ketamine';
 import type { PanelPort } from './port';
 import { Cites, FindingQuote, INDICATOR_TEXT, useKnowledge } from './ui';
@@ -82,6 +82,7 @@ function Findings({
       .catch(() => setRevealError('Could not reach the page to show that mention.'));
   };
   const total = located.length;
+  const count = listedOfAll(tab);
   if (total === 0) return <p class="empty">No migraine language found on this page.</p>;
   return (
     <div class="page-view">
@@ -89,6 +90,12 @@ function Findings({
         {total} {total === 1 ? 'mention' : 'mentions'} in {groups.length} {groups.length === 1 ? 'group' : 'groups'}
       </p>
       {revealError && <p role="alert">{revealError}</p>}
+      {count.all > count.listed && (
+        <p class="note">
+          This list holds {count.listed} of the {count.all} mentions found on the page: on a page this long it keeps the
+          first ones. All of them are marked on the page.
+        </p>
+      )}
       {tab.paused && <p class="note">Highlighting is paused on this page; the list below is from the last scan.</p>}
       {ketamine && (
         <section class="card ketamine-alert" aria-labelledby="ketamine-alert-h">

@@ -79,6 +79,22 @@ export function groupOf(f: WireFinding, entry: Entry | undefined): GroupId {
   }
 }
 
+/**
+ * How many mentions the panel lists, and how many the page has in all: a frame sends at most
+ * MAX_FINDINGS_PER_FRAME and says how many it has when that is more, and the background halves a
+ * tab's lists when storage would not hold them.
+ */
+export function listedOfAll(tab: TabState): { listed: number; all: number } {
+  let listed = 0;
+  let all = 0;
+  for (const fr of tab.frames) {
+    const n = fr.findings.length + fr.fields.length;
+    listed += n;
+    all += Math.max(n, fr.total ?? 0);
+  }
+  return { listed, all };
+}
+
 /** Every finding of the tab (page text and text fields) with its frame and reveal index. */
 export function locate(tab: TabState): LocatedFinding[] {
   return tab.frames.flatMap((fr) => [

@@ -57,6 +57,22 @@ async function closeAll(...pages: Page[]) {
 }
 
 describe('This page view', () => {
+  it('says how many mentions it leaves out on a page with more than a frame sends', async () => {
+    // 21,000 paragraphs of one mention each: more than the background keeps for a frame (8,000).
+    h.server.pages.set(
+      '/many-mentions.html',
+      `<!doctype html><title>Flowsheet</title><main>${'<p>Photophobia.</p>'.repeat(21_000)}</main>`,
+    );
+    const { page, panel } = await panelFor('many-mentions.html');
+    const note = panel.getByText(/mentions found on the page/);
+    await note.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => note.textContent(), { timeout: 30_000 })
+      .toMatch(/This list holds 8000 of the 21000 mentions found on the page/);
+    expect(await panel.locator('.summary-line').textContent()).toMatch(/^8000 mentions in 1 group/);
+    await closeAll(page, panel);
+  });
+
   it('groups the neurology note by clinical weight and never lists a denied symptom as present', async () => {
     const { page, panel } = await panelFor('neurology-clinic-note.html');
     const g = await groupsByConcept(panel);

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WxtBrowser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BackgroundHub, MAX_FINDINGS_PER_FRAME, MENU_ALWAYS, MENU_SCAN } from '../../../lib/messaging/background';
+import type { TabState } from '../../../lib/messaging/contract';
 import { deniedAura } from '../wire-finding';
 
 const api = fakeBrowser as unknown as WxtBrowser;
@@ -50,6 +51,45 @@ describe('BackgroundHub: the page side', () => {
     for (let i = 0; i < 6; i++)
       await hub.onMessage({ type: 'findings', findings: many, fields: [], append: true }, fromPage(4));
     expect(hub.state(4).frames[0]!.findings.length).toBe(MAX_FINDINGS_PER_FRAME);
+  });
+
+  it('keeps the total a frame reports beyond what it sends, and drops it with a list that has none', async () => {
+    const hub = new BackgroundHub(api);
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [], total: 30_000 }, fromPage(4));
+    expect(hub.state(4).frames[0]!.total).toBe(30_000);
+    await hub.onMessage({ type: 'findings', findings: [], fields: [], append: true, total: 30_100 }, fromPage(4));
+    expect(hub.state(4).frames[0]).toMatchObject({ total: 30_100, findings: [finding] });
+    await hub.onMessage({ type: 'findings', findings: [finding], fields: [] }, fromPage(4));
+    expect(hub.state(4).frames[0]!.total).toBeUndefined();
+    for (const total of [-1, 1.5, '30000', 1e9])
+      expect(
+        await hub.onMessage({ type: 'findings', findings: [finding], fields: [], total }, fromPage(5)),
+      ).toBeUndefined();
+    expect(hub.state(5).frames).toEqual([]);
+  });
+
+  it('halves the lists, keeping the totals, when storage refuses a write for its size', async () => {
+    const hub = new BackgroundHub(api);
+    // A storage that holds at most 100 findings, as the 10 MB quota holds about 10,000.
+    const real = fakeBrowser.storage.session.set.bind(fakeBrowser.storage.session);
+    vi.spyOn(fakeBrowser.storage.session, 'set').mockImplementation(async (items) => {
+      const state = Object.values(items)[0] as TabState;
+      const n = state.frames.reduce((k, f) => k + f.findings.length + f.fields.length, 0);
+      if (n > 100) throw new Error('Resource::kQuotaBytes quota exceeded');
+      return real(items);
+    });
+    const many = Array.from({ length: 300 }, () => finding);
+    await hub.onMessage({ type: 'findings', findings: many, fields: [finding] }, fromPage(4));
+    await hub.onMessage({ type: 'findings', findings: many.slice(0, 50), fields: [] }, fromPage(4, 2));
+    const stored = (await fakeBrowser.storage.session.get('tab:4'))['tab:4'] as TabState;
+    expect(stored.frames.map((f) => [f.findings.length, f.fields.length, f.total])).toEqual([
+      // 301 then 150 did not fit, 75 did; with the second frame's 50, both were halved again.
+      [37, 0, 301],
+      [25, 0, 50],
+    ]);
+    // Findings appended later count towards the frame's total.
+    await hub.onMessage({ type: 'findings', findings: [finding, finding], fields: [], append: true }, fromPage(4, 2));
+    expect(hub.state(4).frames[1]!.total).toBe(52);
   });
 
   it('stores a tab one write at a time, each the latest state: many parts cost a few writes', async () => {

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../../lib/engine/types';
 import { MAX_STRING, parseContentMessage, parsePanelMessage, sitePattern } from '../../../lib/messaging/contract';
-import { REPORT_PART, toWireParts } from '../../../lib/page/content-main';
+import { REPORT_PART, Reporter, toWireParts } from '../../../lib/page/content-main';
 
 const finding = (i: number, sentence = 'Denies aura.'): Finding => ({
   concept: 'aura',
@@ -19,6 +19,69 @@ const finding = (i: number, sentence = 'Denies aura.'): Finding => ({
   sentence,
   sentenceStart: i * 20,
   cues: [],
+});
+
+describe('the reporter', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Messages a reporter sends for some reports, each part in a task of its own. */
+  function sent(reports: Parameters<Reporter['report']>[0][], part: number, max: number) {
+    vi.useFakeTimers();
+    const out: ReturnType<typeof parseContentMessage>[] = [];
+    const reporter = new Reporter(
+      async (m) => void out.push(parseContentMessage(m)),
+      new AbortController().signal,
+      part,
+      max,
+    );
+    for (const r of reports) {
+      reporter.report(r);
+      vi.runAllTimers();
+    }
+    return out as Extract<NonNullable<(typeof out)[number]>, { type: 'findings' }>[];
+  }
+
+  it('sends no more than the background keeps, and the total with every part past it', () => {
+    const findings = Array.from({ length: 25 }, (_, i) => finding(i));
+    const fields = [
+      { ...finding(0), field: 'Plan' },
+      { ...finding(1), field: 'HPI' },
+    ];
+    const msgs = sent(
+      [
+        { findings, fields },
+        { findings: findings.slice(0, 3), fields: [], append: true },
+      ],
+      4,
+      10,
+    );
+    expect(msgs.every((m) => m !== null)).toBe(true);
+    // 2 fields + 4 + 4 findings fill the 10; the appended 3 are counted, not sent.
+    expect(msgs.map((m) => [m.findings.length, m.fields.length, m.append ?? false, m.total])).toEqual([
+      [4, 2, false, 27],
+      [4, 0, true, 27],
+      [0, 0, true, 30],
+    ]);
+    expect(msgs.flatMap((m) => m.findings).map((f) => f.start)).toEqual(findings.slice(0, 8).map((f) => f.start));
+  });
+
+  it('sends everything without a total when it fits, appended reports included', () => {
+    const findings = Array.from({ length: 9 }, (_, i) => finding(i));
+    const msgs = sent(
+      [
+        { findings, fields: [] },
+        { findings: [finding(9)], fields: [], append: true },
+      ],
+      4,
+      10,
+    );
+    expect(msgs.map((m) => [m.findings.length, m.append ?? false, m.total])).toEqual([
+      [4, false, undefined],
+      [4, true, undefined],
+      [1, true, undefined],
+      [1, true, undefined],
+    ]);
+  });
 });
 
 describe('findings on the wire', () => {

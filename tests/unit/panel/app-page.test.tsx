@@ -26,6 +26,18 @@ describe('This page view', () => {
     expect(groupOfRow('thunderclap-headache')).toEqual(['possible', 'hypothetical']);
   });
 
+  it('says how many of the page’s mentions it lists when a frame had more, and nothing when it sent all', async () => {
+    const port = fakePort();
+    render(<App data={data} port={port} tabId={7} />);
+    const tab = tabOf(['Nausea and photophobia.']);
+    port.emit(7, { ...tab, frames: [{ ...tab.frames[0]!, total: 57_000 }] });
+    const listed = tab.frames[0]!.findings.length;
+    const note = await screen.findByText(/mentions found on the page/);
+    expect(note.textContent).toMatch(new RegExp(`This list holds ${listed} of the 57000 mentions found on the page`));
+    port.emit(7, tab);
+    await waitFor(() => expect(screen.queryByText(/mentions found on the page/)).toBeNull());
+  });
+
   it('orders groups by clinical weight', async () => {
     const port = fakePort();
     render(<App data={data} port={port} tabId={7} />);
