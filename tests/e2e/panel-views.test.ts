@@ -56,13 +56,17 @@ async function closeAll(...pages: Page[]) {
   for (const p of pages) await p.close();
 }
 
+/** 21,000 paragraphs of one mention each: more than the background keeps for a frame (8,000). */
+function manyMentionsPage(): void {
+  h.server.pages.set(
+    '/many-mentions.html',
+    `<!doctype html><title>Flowsheet</title><main>${'<p>Photophobia.</p>'.repeat(21_000)}</main>`,
+  );
+}
+
 describe('This page view', () => {
   it('says how many mentions it leaves out on a page with more than a frame sends', async () => {
-    // 21,000 paragraphs of one mention each: more than the background keeps for a frame (8,000).
-    h.server.pages.set(
-      '/many-mentions.html',
-      `<!doctype html><title>Flowsheet</title><main>${'<p>Photophobia.</p>'.repeat(21_000)}</main>`,
-    );
+    manyMentionsPage();
     const { page, panel } = await panelFor('many-mentions.html');
     const note = panel.getByText(/mentions found on the page/);
     await note.waitFor({ timeout: 30_000 });
@@ -71,6 +75,34 @@ describe('This page view', () => {
       .toMatch(/This list holds 8000 of the 21000 mentions found on the page/);
     expect(await panel.locator('.summary-line').textContent()).toMatch(/^8000 mentions in 1 group/);
     await closeAll(page, panel);
+  });
+
+  it('lists fewer, and says so, when a second long tab does not fit in storage beside the first', async () => {
+    // storage.session holds 10 MB for the extension; one tab of 8,000 findings takes about 8 MB.
+    manyMentionsPage();
+    const first = await panelFor('many-mentions.html?first');
+    const note = first.panel.getByText(/mentions found on the page/);
+    await expect.poll(() => note.textContent(), { timeout: 30_000 }).toMatch(/holds 8000 of the 21000/);
+    const second = await panelFor('many-mentions.html?second');
+    const secondNote = second.panel.getByText(/mentions found on the page/);
+    await secondNote.waitFor({ timeout: 30_000 });
+    // Settled: the same text twice, a second apart.
+    let text = '';
+    await expect
+      .poll(
+        async () => {
+          const before = text;
+          text = (await secondNote.textContent()) ?? '';
+          return text === before;
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(true);
+    const held = Number(/holds (\d+) of the 21000/.exec(text)?.[1]);
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(8000);
+    expect(await second.panel.locator('.summary-line').textContent()).toMatch(new RegExp(`^${held} mentions`));
+    await closeAll(first.page, first.panel, second.page, second.panel);
   });
 
   it('groups the neurology note by clinical weight and never lists a denied symptom as present', async () => {
