@@ -122,6 +122,32 @@ function flagsOf(bits: number): ContextFlags {
 /** The assertion of every combination of flags, made by assertionOf itself. */
 const ASSERTION_OF_BITS: readonly Assertion[] = Array.from({ length: 32 }, (_, bits) => assertionOf(flagsOf(bits)));
 
+/**
+ * A copy of `part` (a piece of `text`) that does not keep `text` alive. V8 makes a substring of 13
+ * or more characters a view into its parent, so one sentence kept by one finding would keep the
+ * whole text it was cut from: on a long page, megabytes of chunk text for as long as the findings
+ * live. Concatenation makes a new string, which slicing then copies out flat.
+ */
+export function ownCopy(part: string): string {
+  return part.length < 13 ? part : (' ' + part).slice(1);
+}
+
+/**
+ * Strings that findings keep, one copy of each: charts repeat themselves (flowsheet rows, template
+ * sentences, the same symptom named hundreds of times), and a long page's findings would otherwise
+ * hold tens of thousands of equal strings. Keys and values are the copies, never views into page
+ * text (see ownCopy).
+ */
+export type StringTable = Map<string, string>;
+
+function kept(table: StringTable, part: string): string {
+  const known = table.get(part);
+  if (known !== undefined) return known;
+  const copy = ownCopy(part);
+  table.set(copy, copy);
+  return copy;
+}
+
 /** The cues of a finding without any: one shared, frozen list rather than one per finding. */
 const NO_CUES: Cue[] = Object.freeze([]) as unknown as Cue[];
 
@@ -175,6 +201,7 @@ class TextContext {
     private readonly mentions: MentionTable,
     /** Where `text` lies in the text the findings are reported in (see analyze). */
     private readonly offset: number,
+    private readonly strings: StringTable,
   ) {}
 
   /** Whether any mention overlaps tokens [first, last]. */
@@ -280,7 +307,7 @@ class TextContext {
     const end = this.originalEnd(key.lastToken);
     const record: Cue = {
       flag,
-      text: this.text.slice(start, end),
+      text: kept(this.strings, this.text.slice(start, end)),
       start: start + this.offset,
       end: end + this.offset,
       kind: cue ? 'phrase' : 'section',
@@ -344,11 +371,11 @@ function labelledBy(
  * chunk of a page): the offsets of findings and cues are in that one, so the findings of a chunk
  * are final as made, not copied over with their cues to be moved (60,000 on a long page).
  */
-export function analyze(engine: Engine, text: string, offset = 0): Finding[] {
+export function analyze(engine: Engine, text: string, offset = 0, strings: StringTable = new Map()): Finding[] {
   const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   const n = mentions.count;
   if (n === 0) return [];
-  const ctx = new TextContext(engine, text, folded, tokens, mentions, offset);
+  const ctx = new TextContext(engine, text, folded, tokens, mentions, offset, strings);
   const concepts = engine.lexicon.concepts;
   const { concept: conceptOf, start: startOf, end: endOf, firstToken, lastToken, code } = mentions;
   const findings = new Array<Finding>(n);
@@ -374,7 +401,7 @@ export function analyze(engine: Engine, text: string, offset = 0): Finding[] {
       shown = sentence;
       const from = ctx.originalStart(sentence!.firstToken);
       sentenceStart = from + offset;
-      sentenceText = text.slice(from, ctx.originalEnd(sentence!.lastToken));
+      sentenceText = kept(strings, text.slice(from, ctx.originalEnd(sentence!.lastToken)));
     }
     const concept = concepts[conceptOf[i]!]!;
     const start = startOf[i]!;
@@ -383,7 +410,7 @@ export function analyze(engine: Engine, text: string, offset = 0): Finding[] {
       concept: concept.id,
       category: concept.category,
       title: concept.title,
-      text: text.slice(start, end),
+      text: kept(strings, text.slice(start, end)),
       start: start + offset,
       end: end + offset,
       assertion: ASSERTION_OF_BITS[bits]!,
@@ -431,7 +458,7 @@ export function classifySpan(
       addMention(others, mentions.concept[i]!, mentions.start[i]!, mentions.end[i]!, a, b, mentions.code[i] === 1);
     } else if (code < 0 && mentions.code[i] === 1) code = i;
   }
-  const ctx = new TextContext(engine, text, folded, tokens, others, 0);
+  const ctx = new TextContext(engine, text, folded, tokens, others, 0, new Map());
   let label = -1;
   if (code >= 0) {
     const codeFirst = mentions.firstToken[code]!;

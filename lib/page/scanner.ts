@@ -8,7 +8,7 @@
  * EHR's own input handling. Each document (the page, each same-origin frame) is one text and one
  * unit of work: a change inside a frame rescans that frame only.
  */
-import { analyze, type Engine } from '../engine/analyze';
+import { analyze, type Engine, type StringTable } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
 import { TextExtractor, blockAround, locate, textBefore } from './extract';
@@ -185,6 +185,8 @@ interface PassJob {
   placed: PlacedFinding[];
   /** The placed findings by text node, for hit-testing (built as they are placed). */
   byNode: NodeIndex;
+  /** One copy of each string the pass's findings keep (see StringTable), dropped with the job. */
+  strings: StringTable;
   /**
    * Nothing was shown when the pass began (a first pass): findings are shown as they are placed,
    * so the top of a long page is marked while the rest is still read. A rescan instead replaces
@@ -672,6 +674,7 @@ export class PageScanner {
       chunkChars: FIRST_CHUNK_CHARS,
       placed: [],
       byNode: new NodeIndex(),
+      strings: new Map(),
       live,
       fieldEls,
       fieldIndex: 0,
@@ -744,7 +747,7 @@ export class PageScanner {
         }
         const t0 = this.now();
         const begun = job.chunkStart;
-        const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars);
+        const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars, 0, job.strings);
         job.chunkChars = nextChunkChars(chunk.end - chunk.lead, this.now() - t0);
         job.chunkStart = chunk.end;
         this.place(unit, chunk.findings, ex, job.placed, job.byNode);
@@ -760,7 +763,8 @@ export class PageScanner {
         const value = fieldValue(el);
         if (!value) continue;
         const label = fieldLabel(el) || `field ${job.fieldIndex}`;
-        for (const f of analyze(engine, value)) if (!disabled?.has(f.category)) job.fields.push({ ...f, field: label });
+        for (const f of analyze(engine, value, 0, job.strings))
+          if (!disabled?.has(f.category)) job.fields.push({ ...f, field: label });
       }
     }
     return false;
@@ -1245,9 +1249,10 @@ export function analyzeChunk(
   size = ANALYZE_CHUNK_CHARS,
   /** Added to every offset reported: where `text` itself lies in the text being placed. */
   offset = 0,
+  strings?: StringTable,
 ): { findings: Finding[]; end: number; lead: number } {
   const { start, end, lead } = nextChunk(text, from, size);
-  const findings = analyze(engine, text.slice(lead, end), lead + offset);
+  const findings = analyze(engine, text.slice(lead, end), lead + offset, strings);
   // Findings in the lead-in were reported with the previous chunk.
   const from0 = start + offset;
   const fresh = lead === start ? findings : findings.filter((f) => f.start >= from0);
