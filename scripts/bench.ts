@@ -288,9 +288,9 @@ async function extensionPass(ctx: Ctx, path: string): Promise<{ run: ExtensionRu
       longTasks: { count: st.longTasks.length, longestMs: Math.max(0, ...st.longTasks.map((t) => t.dur)) },
       mutations: st.mutations,
       after: {
-        busy: afterTasks.reduce((s, t) => s + t.dur, 0),
+        busy: afterTasks.reduce((s, t) => s + t.own, 0),
         tasks: afterTasks.length,
-        longest: Math.max(0, ...afterTasks.map((t) => t.dur)),
+        longest: Math.max(0, ...afterTasks.map((t) => t.own)),
       },
       render: {
         busy: renderTasks.reduce((s, t) => s + t.dur, 0),
@@ -377,8 +377,8 @@ async function updates(ctx: Ctx, page: Page, cdp: CDPSession, batches: number): 
     const lastEnd = endOfTaskAt(tasks, last.start);
     const ext = tasks.filter((t) => t.extension && t.start >= append.start && t.end <= lastEnd);
     latency.push(last.start - append.start);
-    busy.push(ext.reduce((s, t) => s + t.dur, 0));
-    longest.push(Math.max(0, ...ext.map((t) => t.dur)));
+    busy.push(ext.reduce((s, t) => s + t.own, 0));
+    longest.push(Math.max(0, ...ext.map((t) => t.own)));
     rescans.push(hl.length);
   }
   return {

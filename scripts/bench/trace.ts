@@ -23,6 +23,14 @@ export interface Task {
   dur: number;
   /** Runs the extension's script (an event in the task names the extension's URL). */
   extension: boolean;
+  /**
+   * Milliseconds of the task that are the extension's: all of it when the task is the
+   * extension's own (a timer, a message, its script's start), else only its script events. A
+   * mutation observer's callback runs at the end of whichever task changed the DOM — the page's
+   * own script appending a section — and that task's earlier work is the page's, not the
+   * extension's.
+   */
+  own: number;
   /** Does style, layout or paint work (a rendering update). */
   rendering: boolean;
   /** Milliseconds per kind of work inside the task (script, GC, style, layout, paint…). */
@@ -80,18 +88,33 @@ export function tasksOf(events: TraceEvent[], thread: { pid: number; tid: number
       end: (e.ts + e.dur!) / 1000,
       dur: e.dur! / 1000,
       extension: false,
+      own: 0,
       rendering: false,
       inside: {},
     });
     inside.push([]);
   }
   tasks.forEach((t, i) => {
+    let microtasksEnd = -1;
+    let scriptEnd = -1;
+    let onlyInMicrotasks = true;
+    let script = 0;
     for (const e of inside[i]!) {
-      if (e.args?.data?.url?.startsWith(extensionOrigin)) t.extension = true;
+      if (e.name === 'RunMicrotasks') microtasksEnd = Math.max(microtasksEnd, e.ts + e.dur!);
+      if (e.args?.data?.url?.startsWith(extensionOrigin)) {
+        t.extension = true;
+        if (e.ts >= microtasksEnd) onlyInMicrotasks = false;
+        // Nested script events (a call inside a call) are counted once, by the outer one.
+        if (e.ts >= scriptEnd) {
+          script += e.dur! / 1000;
+          scriptEnd = e.ts + e.dur!;
+        }
+      }
       if (RENDERING.has(e.name)) t.rendering = true;
       const kind = KINDS[e.name];
       if (kind) t.inside[kind] = (t.inside[kind] ?? 0) + e.dur! / 1000;
     }
+    t.own = !t.extension ? 0 : onlyInMicrotasks ? script : t.dur;
   });
   return tasks;
 }
@@ -148,10 +171,10 @@ export function summarisePass(tasks: Task[], from: number, doneAt: number): Pass
   if (ext.length === 0) return null;
   const start = ext[0]!.start;
   const end = ext[ext.length - 1]!.end;
-  const busy = ext.reduce((s, t) => s + t.dur, 0);
-  const longest = ext.reduce((m, t) => Math.max(m, t.dur), 0);
+  const busy = ext.reduce((s, t) => s + t.own, 0);
+  const longest = ext.reduce((m, t) => Math.max(m, t.own), 0);
   const paint = tasks.find((t) => t.rendering && !t.extension && t.start >= end);
-  const longestTask = ext.reduce((m, t) => (t.dur > m.dur ? t : m), ext[0]!);
+  const longestTask = ext.reduce((m, t) => (t.own > m.own ? t : m), ext[0]!);
   const others = tasks
     .filter((t) => !t.extension && t.start >= start && t.end <= end)
     .reduce((sum, t) => sum + t.dur, 0);
@@ -160,11 +183,11 @@ export function summarisePass(tasks: Task[], from: number, doneAt: number): Pass
     busy,
     longest,
     tasks: ext.length,
-    over50: ext.filter((t) => t.dur > 50).length,
+    over50: ext.filter((t) => t.own > 50).length,
     paintAfter: paint?.dur ?? 0,
     start,
     end,
     longestInside: longestTask.inside,
-    gaps: Math.max(0, end - start - busy - others),
+    gaps: Math.max(0, end - start - ext.reduce((s, t) => s + t.dur, 0) - others),
   };
 }

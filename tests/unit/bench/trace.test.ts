@@ -55,13 +55,44 @@ describe('trace reading', () => {
   it('flags the tasks that run the extension and the rendering ones', () => {
     const tasks = tasksOf(events, T, EXT);
     expect(tasks[3]!.inside).toEqual({ paint: 7 });
-    expect(tasks.map((t) => [t.start, t.dur, t.extension, t.rendering])).toEqual([
-      [1, 60, true, false],
-      [70, 5, false, false],
-      [80, 20, true, false],
-      [101, 8, false, true],
-      [200, 3, true, false],
+    expect(tasks.map((t) => [t.start, t.dur, t.extension, t.rendering, t.own])).toEqual([
+      [1, 60, true, false, 60],
+      [70, 5, false, false, 0],
+      [80, 20, true, false, 20],
+      [101, 8, false, true, 0],
+      [200, 3, true, false, 3],
     ]);
+  });
+
+  it("counts only the extension's script in a task the page began", () => {
+    const microtasks = (ts: number, dur: number): TraceEvent => ({ name: 'RunMicrotasks', ph: 'X', ts, dur, ...T });
+    const [appended, timer, later] = tasksOf(
+      [
+        // The page appends a section (4 ms of its own work), then at the microtask checkpoint
+        // the page's observer and the extension's run (1.5 ms, one call nested in another).
+        task(0, 6000),
+        microtasks(4000, 1900),
+        page(4000, 200),
+        ext(4300, 1500),
+        ext(4400, 500),
+        // The extension's own timer, whose promise continuations run as microtasks after it.
+        task(10_000, 8000),
+        ext(10_100, 5000),
+        microtasks(15_200, 2500),
+        ext(15_300, 2000),
+        // Microtasks before the extension's own call: still the extension's task.
+        task(20_000, 3000),
+        microtasks(20_100, 500),
+        ext(20_700, 2000),
+      ],
+      T,
+      EXT,
+    );
+    expect([appended!.extension, appended!.own]).toEqual([true, 1.5]);
+    expect(timer!.own).toBe(8);
+    expect(later!.own).toBe(3);
+    const s = summarisePass([appended!, timer!], 0, 100)!;
+    expect([s.busy, s.longest]).toEqual([9.5, 8]);
   });
 
   it('summarises a pass up to the moment the page showed its final highlights', () => {
