@@ -24,9 +24,9 @@ function retainedBy(make: () => unknown): { bytes: number; kept: unknown } {
   return { bytes: process.memoryUsage().heapUsed - before, kept };
 }
 
-/** About 2 MB of chart text (made by join, so one flat string), a few findings at its end. */
+/** About 8 MB of chart text (made by join, so one flat string), a few findings at its end. */
 function longChart(): string {
-  const filler = Array.from({ length: 40_000 }, (_, i) => `Vitals stable at check ${i}, reviewed overnight.`);
+  const filler = Array.from({ length: 160_000 }, (_, i) => `Vitals stable at check ${i}, reviewed overnight.`);
   filler.push('Chronic migraine without aura since her twenties, now with light sensitivity most days.');
   return filler.join('\n');
 }
@@ -39,8 +39,9 @@ describe('strings kept by findings', () => {
     const findings = kept as Finding[];
     expect(findings.map((f) => f.text)).toEqual(['Chronic migraine without aura', 'light sensitivity']);
     expect(findings[0]!.sentence).toContain('now with light sensitivity');
-    // The text is over 2 MB; a view into it from any finding would keep all of it.
-    expect(bytes).toBeLessThan(300_000);
+    // The text is over 8 MB; a view into it from any finding would keep all of it. What is left
+    // besides the findings is the collector's noise (±0.1 MB measured).
+    expect(bytes).toBeLessThan(1_000_000);
   });
 
   it('are equal to the text they were cut from', () => {
