@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import type { CompiledLexicon } from '@/lib/engine/types';
+import { createEngine, type Engine } from '@/lib/engine/analyze';
 import { isLexicon } from '@/lib/messaging/contract';
 import { scannedByParent, startContent } from '@/lib/page/content-main';
 // scope only: the settings index would bring fuse.js along.
@@ -26,27 +26,31 @@ export default defineContentScript({
     // A same-origin frame is scanned from the frame above it: it asks for no lexicon of its own
     // (200 kB to send, parse and hold in every frame of a frame-based EHR).
     if (scanFrames && scannedByParent(window)) return;
-    // The lexicon comes from the background as data (a message, in memory): the script
-    // every frame parses stays small, and building the matcher is a task of its own.
-    void Promise.all([
-      browser.runtime.sendMessage({ type: 'lexicon' }),
-      // Categories switched off by the user or by the administrator's policy.
-      disabledCategories(browser.storage.local, browser.storage.managed).catch(() => new Set<string>()),
-    ]).then(
-      ([lexicon, disabled]: [unknown, ReadonlySet<string>]) => {
-        if (isLexicon(lexicon)) ctx.setTimeout(() => run(ctx.signal, lexicon, disabled, scanFrames), 0);
+    // Categories switched off by the user or by the administrator's policy, read while the
+    // lexicon is on its way.
+    const disabled = disabledCategories(browser.storage.local, browser.storage.managed).catch(() => new Set<string>());
+    // The lexicon comes from the background as data (a message, in memory): the script every
+    // frame parses stays small. The matcher is built in a task of its own as soon as the lexicon
+    // is here, while the settings may still be on their way.
+    void browser.runtime.sendMessage({ type: 'lexicon' }).then(
+      (lexicon: unknown) => {
+        if (!isLexicon(lexicon)) return;
+        ctx.setTimeout(() => {
+          const engine = createEngine(lexicon);
+          void disabled.then((off) => run(ctx.signal, engine, off, scanFrames));
+        }, 0);
       },
       () => undefined,
     );
   },
 });
 
-function run(signal: AbortSignal, lexicon: CompiledLexicon, disabled: ReadonlySet<string>, scanFrames: boolean): void {
+function run(signal: AbortSignal, engine: Engine, disabled: ReadonlySet<string>, scanFrames: boolean): void {
   if (signal.aborted) return;
   {
     const controller = startContent({
       win: window,
-      lexicon,
+      engine,
       signal,
       disabled,
       highlightCss,

@@ -12,8 +12,8 @@
  *   is not a DOM mutation: no node, attribute or text changes, and no MutationObserver sees it;
  * - event listeners (pointer, click, key) that only read.
  */
-import { createEngine } from '../engine/analyze';
-import type { CompiledLexicon, Finding } from '../engine/types';
+import type { Engine } from '../engine/analyze';
+import type { Finding } from '../engine/types';
 import {
   MAX_FINDINGS_PER_FRAME,
   MAX_FINDINGS_PER_MESSAGE,
@@ -32,7 +32,8 @@ const MARKS = typeof __CHARTLIGHT_MARKS__ === 'boolean' && __CHARTLIGHT_MARKS__;
 
 export interface ContentEnv {
   win: Window;
-  lexicon: CompiledLexicon;
+  /** The matcher built from the lexicon (`createEngine`), built while the settings are read. */
+  engine: Engine;
   signal: AbortSignal;
   send: (msg: ContentToBackground) => Promise<unknown>;
   onMessage: (listener: (msg: unknown) => void) => () => void;
@@ -77,7 +78,7 @@ export function startContent(env: ContentEnv): ContentController | null {
   if (!highlightApi(win)) return null; // No CSS Custom Highlight API: never fall back to wrapping text.
   const scanFrames = env.scanFrames !== false;
   if (scanFrames && scannedByParent(win)) return null;
-  const engine = createEngine(env.lexicon);
+  const engine = env.engine;
   const doc = win.document;
   const briefs = new Map<string, Promise<EntryBrief | null>>();
   const card = new HoverCard({

@@ -21,13 +21,22 @@ async function managedRaw(managed: Managed): Promise<Record<string, unknown>> {
 
 /** Categories not to highlight: the user's choice plus the policy's, invalid values ignored. */
 export async function disabledCategories(local: StorageLike, managed: Managed): Promise<Set<HighlightCategory>> {
+  // Both areas at once: each read is a round trip to the browser process, and the first pass
+  // waits for this answer.
+  const [stored, policyRaw] = await Promise.all([
+    local.get(SETTINGS_KEY).then(
+      (r) => r[SETTINGS_KEY],
+      () => undefined, // Unreadable storage: highlight everything rather than fail.
+    ),
+    managedRaw(managed),
+  ]);
   let user: HighlightCategory[] = [];
   try {
-    user = repairSettings((await local.get(SETTINGS_KEY))[SETTINGS_KEY]).value.disabledCategories;
+    user = repairSettings(stored).value.disabledCategories;
   } catch {
-    // Unreadable storage: highlight everything rather than fail.
+    // Settings beyond repair: highlight everything rather than fail.
   }
-  const policy = (await managedRaw(managed)).disabledCategories;
+  const policy = policyRaw.disabledCategories;
   const locked = Array.isArray(policy) ? policy.filter(isHighlightCategory) : [];
   return new Set([...user, ...locked]);
 }
