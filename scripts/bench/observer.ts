@@ -1,8 +1,11 @@
 /**
  * Installed in the page world of every benchmark page before any of its content (an init script).
  * On the granted host it watches, without touching the DOM: long tasks, mutations of the page
- * (there must be none from the extension), and — once per animation frame — the size of the
+ * (there must be none from the extension), and — every few milliseconds — the size of the
  * extension's highlights, leaving a performance mark at each change so the trace can place it.
+ * It polls with a timer, not requestAnimationFrame: a frame callback makes Chromium render a frame
+ * at every vsync, work a static chart page never does, and those frames (several milliseconds
+ * each on a large page) landed between the scanner's slices and lengthened the pass measured.
  * It is serialised into the page, so it must not reference anything outside itself.
  */
 export function pageObserver(): void {
@@ -57,7 +60,9 @@ export function pageObserver(): void {
     }
     return false;
   };
-  const frame = () => {
+  // Chromium clamps a chain of timers to 4 ms: the finest a poll can be.
+  const POLL_MS = 4;
+  const poll = () => {
     let total = 0;
     for (const [name, hl] of registry) if (name.startsWith('chartlight-')) total += hl.size;
     if (total !== state.total) {
@@ -70,7 +75,7 @@ export function pageObserver(): void {
       state.visibleAt = performance.now();
       performance.mark('bench:visible');
     }
-    requestAnimationFrame(frame);
+    setTimeout(poll, POLL_MS);
   };
-  requestAnimationFrame(frame);
+  setTimeout(poll, POLL_MS);
 }

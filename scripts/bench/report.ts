@@ -450,9 +450,8 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
   );
   tasksLine(
     "The page's own rendering tasks from the pass's start until its findings were reported (not in the extension's " +
-      "main thread above). They hold every frame the benchmark's requestAnimationFrame observer draws (about 1 ms " +
-      'each on a small page) and the repaints after highlight changes, each of which makes Chromium walk the whole ' +
-      'document because the highlight styles draw lines (about 9 ms at 20k nodes, 45-50 ms at 150k)',
+      'main thread above). They are mostly the repaints after highlight changes, each of which makes Chromium walk ' +
+      'the whole document because the highlight styles draw lines (about 9 ms at 20k nodes, 45-50 ms at 150k)',
     (f) => [f.renderBusyMs, f.renderTasks, f.renderLongestMs],
   );
   L.push(
@@ -559,7 +558,7 @@ export function renderMarkdown(r: BenchResults, svgFile = 'latest.svg'): string 
   L.push(
     [
       '- Extension: the built extension in headless Chromium; each page is loaded fresh on 127.0.0.1 (a granted site) with a DevTools trace running. The extension\'s tasks are the main-thread tasks whose script events name its chrome-extension:// URL; of a task the page began, where the extension ran only at its microtask checkpoint (a mutation observer\'s callback after the page appended nodes), only the extension\'s script events count. "span" runs from the first to the last such task before the page world saw the final highlights; "main thread" sums those tasks; "paint after" is the rendering task that follows.',
-      '- Page world: a requestAnimationFrame loop reads the CSS.highlights registry (shared with the isolated world) and leaves a performance mark at every change and when a highlight first lies in the viewport; marks from both worlds share one timeline and appear in the trace. The benchmark\'s build of the extension also leaves a mark (`chartlight:done:<findings>`) when a pass or an update is shown: on pages of more than 1,000 findings only those around the viewport are registered, so the pass ends at that mark, not at the registry\'s last change, and the "highlights" column counts the findings placed.',
+      "- Page world: a timer reads the CSS.highlights registry (shared with the isolated world) every 4 ms and leaves a performance mark at every change and when a highlight first lies in the viewport; marks from both worlds share one timeline and appear in the trace. It polls rather than running a requestAnimationFrame loop, which would make Chromium render a frame at every vsync (work a static page never does) between the scanner's slices. The benchmark's build of the extension also leaves a mark (`chartlight:done:<findings>`) when a pass or an update is shown: on pages of more than 1,000 findings only those around the viewport are registered, so the pass ends at that mark, not at the registry's last change, and the \"highlights\" column counts the findings placed.",
       '- Floor and mark.js: the same page on a host the extension is not granted (nothing else runs there). Floor: one TreeWalker pass reading every text node, then the compiled matcher (findMentions) over the joined text. mark.js: every surface form and code, accuracy "exactly", separateWordSearch false, acrossElements false; "script" is mark() itself, "layout" the forced reflow after it.',
       "- Updates: 100 paragraphs with one clinical sentence each are appended to the page; latency runs from the append to the scanner's mark that the update is shown (it includes the scanner's 150 ms debounce); main thread is the extension's tasks in between; rescans counts those marks.",
       "- Heap: Runtime.getHeapUsage (the renderer's whole V8 heap, after a forced GC) on the granted page minus the same page on the ungranted host; the lexicon's share is the heap growth from JSON.parse + createEngine in the page world.",
