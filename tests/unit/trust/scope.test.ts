@@ -24,6 +24,32 @@ describe('settings scope for the content script and background', () => {
     expect((await disabledCategories(broken, undefined)).size).toBe(0);
   });
 
+  it('keeps the policy’s categories when the user’s settings cannot be read', async () => {
+    await fakeBrowser.storage.managed.set({ disabledCategories: ['red-flag'] });
+    const broken = { get: () => Promise.reject(new Error('x')), set: () => Promise.resolve() };
+    expect([...(await disabledCategories(broken, fakeBrowser.storage.managed))]).toEqual(['red-flag']);
+  });
+
+  it('asks both storage areas before either answers (the first pass waits for the slower one only)', async () => {
+    const asked: string[] = [];
+    const answers: (() => void)[] = [];
+    const area = (name: string, value: Record<string, unknown>) => ({
+      get: () => {
+        asked.push(name);
+        return new Promise<Record<string, unknown>>((ok) => answers.push(() => ok(value)));
+      },
+      set: () => Promise.resolve(),
+    });
+    const result = disabledCategories(
+      area('local', { [SETTINGS_KEY]: { version: 1, disabledCategories: ['drug'] } }),
+      area('managed', { disabledCategories: ['trigger'] }),
+    );
+    await Promise.resolve();
+    expect(asked.sort()).toEqual(['local', 'managed']);
+    for (const answer of answers) answer();
+    expect([...(await result)].sort()).toEqual(['drug', 'trigger']);
+  });
+
   it('reads only valid policy sites', async () => {
     expect(await policySites(undefined)).toBeNull();
     await fakeBrowser.storage.managed.set({ allowedSites: ['https://ehr.example.org/*', '<all_urls>', '*://*/*', 3] });
