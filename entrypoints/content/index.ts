@@ -31,13 +31,15 @@ export default defineContentScript({
     const disabled = disabledCategories(browser.storage.local, browser.storage.managed).catch(() => new Set<string>());
     // The lexicon comes from the background as data (a message, in memory): the script every
     // frame parses stays small. The matcher is built in a task of its own as soon as the lexicon
-    // is here, while the settings may still be on their way.
+    // is here, while the settings may still be on their way; the page side starts in another.
+    // Building the matcher and starting the page side each took 40-60 ms with the CPU slowed 4×
+    // (a hospital's thin client): in one task they blocked the page's input twice as long.
     void browser.runtime.sendMessage({ type: 'lexicon' }).then(
       (lexicon: unknown) => {
         if (!isLexicon(lexicon)) return;
         ctx.setTimeout(() => {
           const engine = createEngine(lexicon);
-          void disabled.then((off) => run(ctx.signal, engine, off, scanFrames));
+          void disabled.then((off) => ctx.setTimeout(() => run(ctx.signal, engine, off, scanFrames), 0));
         }, 0);
       },
       () => undefined,
