@@ -699,7 +699,7 @@ async function main(): Promise<number> {
       );
     const heap1 = await gcHeap(c.cdp);
     const tp = await c.page.evaluate(() =>
-      (globalThis as unknown as BenchGlobal).__chartlightBench.throughput([1000, 10_000], 3),
+      (globalThis as unknown as BenchGlobal).__chartlightBench.throughput([1000, 10_000], 7),
     );
     await c.page.close();
 

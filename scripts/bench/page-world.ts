@@ -11,6 +11,7 @@ import { createSearcher } from '../../lib/knowledge/search';
 import type { PanelData } from '../../lib/knowledge/panel-data';
 import { extractText } from '../../lib/page/extract';
 import { HighlightRegistry, placeFinding, type PlacedFinding } from '../../lib/page/highlights';
+import { median } from './stats';
 
 let engine: Engine | null = null;
 let lexiconText = '';
@@ -127,24 +128,23 @@ function pageText(): string {
 function throughput(sizes: number[], reps: number): { forms: number; ms: number; chars: number }[] {
   const base = JSON.parse(lexiconText) as CompiledLexicon;
   const text = pageText();
-  const out: { forms: number; ms: number; chars: number }[] = [];
   const variants: CompiledLexicon[] = [base, ...sizes.map((n) => grow(base, n))];
-  for (const lex of variants) {
-    const m = createMatcher(lex);
-    // Warm-up. One run was not enough: the lexicon measured first ran at half the speed of the
-    // same lexicon cut to 1,000 forms measured right after it (18 against 40 MB/s), its timed runs
-    // still paying for the matcher's optimisation.
-    for (let w = 0; w < 3; w++) findMentions(m, text);
-    const times: number[] = [];
-    for (let r = 0; r < reps; r++) {
+  const matchers = variants.map((lex) => createMatcher(lex));
+  // Warm-up. One run was not enough: the lexicon measured first ran at half the speed of the
+  // same lexicon cut to 1,000 forms measured right after it (18 against 40 MB/s), its timed runs
+  // still paying for the matcher's optimisation.
+  for (const m of matchers) for (let w = 0; w < 3; w++) findMentions(m, text);
+  // The timed runs take turns, so a slow spell of the machine (or the page still settling after
+  // its load) falls on every lexicon alike instead of on whichever was measured first.
+  const times: number[][] = matchers.map(() => []);
+  for (let r = 0; r < reps; r++) {
+    matchers.forEach((m, v) => {
       const t0 = now();
       findMentions(m, text);
-      times.push(now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    out.push({ forms: lex.forms.length, ms: times[times.length >> 1]!, chars: text.length });
+      times[v]!.push(now() - t0);
+    });
   }
-  return out;
+  return variants.map((lex, v) => ({ forms: lex.forms.length, ms: median(times[v]!), chars: text.length }));
 }
 
 function grow(base: CompiledLexicon, total: number): CompiledLexicon {
