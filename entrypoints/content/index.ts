@@ -13,6 +13,11 @@ import highlightCss from './highlights.css?raw';
 export default defineContentScript({
   // Not in the manifest: the background registers it for granted sites and injects it on request.
   registration: 'runtime',
+  // The EHR's own window "message" listeners must hear nothing from the extension: without this
+  // the framework posts a "content script started" message (naming the extension's id) to every
+  // page it starts on. Its replacement, an event on the document under a name holding the
+  // extension's id, reaches only a listener that asks for that very name.
+  noScriptStartedPostMessage: true,
   main(ctx) {
     // Injected again by a second "Scan this page": the first instance keeps running.
     const marker = globalThis as { __chartlightRunning?: boolean };

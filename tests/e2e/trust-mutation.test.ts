@@ -4,7 +4,9 @@
  * records every mutation while the extension scans, highlights, is hovered and rescans. Each
  * fixture page is loaded twice — once in a browser without the extension, once with it — and any
  * kind of mutation seen only with the extension is its doing. The one allowed exception is a
- * single hover-card host appended to <html>, outside the application's roots.
+ * single hover-card host appended to <html>, outside the application's roots. The same recorder
+ * hears every window message the page's own listeners get: the extension posts none (an EHR's
+ * message handlers, which talk to its frames, must not meet strangers' messages).
  */
 import { readdirSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -40,6 +42,12 @@ function installRecorder() {
       }
     }).observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
   observe(document);
+  // What a page's own "message" listener receives, by the message's type (or kind of data).
+  window.addEventListener('message', (e: MessageEvent) => {
+    const data = e.data as { type?: unknown } | null;
+    const type = typeof data === 'object' && data !== null && typeof data.type === 'string' ? data.type : typeof data;
+    w.__mutations.push(`message ${type}`);
+  });
   const attach = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function (init: ShadowRootInit) {
     const root = attach.call(this, init);
@@ -116,7 +124,7 @@ describe('zero page mutation', () => {
     expect(PAGES.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(PAGES)('%s: no mutation caused by the extension', async (file) => {
+  it.each(PAGES)('%s: no mutation or window message caused by the extension', async (file) => {
     const url = `${server.origin}/${file}`;
     const p0 = await plain.newPage();
     await p0.goto(url);
@@ -174,6 +182,16 @@ describe('zero page mutation', () => {
     });
     const seen = await exercise(page);
     expect(seen).toEqual(expect.arrayContaining(['add html>body>main>p +mark', 'add body>main>p>mark +#text']));
+    await page.close();
+  });
+
+  it('the recorder would catch a message posted to the page (the check can fail)', async () => {
+    const page = await plain.newPage();
+    await page.goto(`${server.origin}/neurology-clinic-note.html`);
+    // What a content script framework's "script started" notice looks like from the page.
+    await page.evaluate(() => window.postMessage({ type: 'abc:content:script-started' }, '*'));
+    const seen = await exercise(page);
+    expect(seen).toContain('message abc:content:script-started');
     await page.close();
   });
 

@@ -141,7 +141,8 @@ describe('BackgroundHub: the page side', () => {
     const hub = new BackgroundHub(api);
     const request = vi.fn().mockResolvedValue(true);
     (fakeBrowser.permissions as unknown as { request: unknown }).request = request;
-    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['https://ehr.example.org/*'] });
+    // The fake's types give getAll no result (callback style); the real one resolves to this.
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['https://ehr.example.org/*'] } as never);
     await hub.onMenuClicked({ menuItemId: MENU_ALWAYS }, { id: 3, url: 'https://ehr.example.org/chart?id=1' });
     expect(request).toHaveBeenCalledWith({ origins: ['https://ehr.example.org/*'] });
     expect(request.mock.invocationCallOrder[0]).toBeLessThan(
