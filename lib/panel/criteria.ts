@@ -64,7 +64,11 @@ export const CRITERIA: CriteriaSet[] = [
       { criterion: 'B', label: 'Sensory aura', concepts: ['sensory-aura', 'pins-and-needles', 'paresthesia'] },
       { criterion: 'B', label: 'Speech and/or language aura', concepts: ['speech-language-aura', 'speech-aura'] },
       { criterion: 'B', label: 'Motor aura', concepts: ['motor-aura', 'hemiplegic-migraine'] },
-      { criterion: 'B', label: 'Brainstem aura', concepts: ['brainstem-aura', 'migraine-with-brainstem-aura'] },
+      {
+        criterion: 'B',
+        label: 'Brainstem aura',
+        concepts: ['brainstem-aura', 'migraine-with-brainstem-aura', 'brainstem-aura-symptoms'],
+      },
       { criterion: 'B', label: 'Retinal aura', concepts: ['retinal-aura', 'retinal-migraine'] },
       {
         criterion: 'C',
