@@ -648,7 +648,11 @@ function addPatternCue(found: FoundCue[], tokens: Tokens, s: Sentence, rule: Con
   const lead = match.length - match.trimStart().length;
   const trail = match.length - match.trimEnd().length;
   if (lead + trail >= match.length) return;
-  const a = tokenAt(tokens, at + lead);
+  let a = tokenAt(tokens, at + lead);
+  // A match that begins on a separator (the hyphen of "Nausea - no") begins at the next token,
+  // not at the word before it: that word is the finding the cue speaks of, and a cue over a
+  // finding's own words is no cue for it.
+  if (a >= 0 && tokens.ends[a]! <= at + lead) a++;
   const b = tokenAt(tokens, at + match.length - trail - 1);
   if (a < s.firstToken || b > s.lastToken || b < a) return;
   found.push({ rule, firstToken: a, lastToken: b });

@@ -228,6 +228,20 @@ describe('sections', () => {
   });
 });
 
+describe('answers after a dash', () => {
+  // The page's reading (analyze), not only the span classifier: a cue that began on the dash was
+  // stretched back over the finding's own word and then dropped as part of the finding.
+  it('"Nausea - denies", "Photophobia - no": the answer negates the item before the dash', () => {
+    expect(findingFor('Nausea - denies. Photophobia - yes.', 'Nausea').assertion).toBe('negated');
+    expect(findingFor('Nausea - denies. Photophobia - yes.', 'Photophobia').assertion).toBe('affirmed');
+    expect(findingFor('Photophobia - no', 'Photophobia').assertion).toBe('negated');
+  });
+
+  it('"Migraine - mother": the relative after the dash makes it family history', () => {
+    expect(findingFor('Migraine - mother.', 'Migraine').assertion).toBe('family');
+  });
+});
+
 describe('compound diagnoses and codes', () => {
   const text = 'Chronic migraine without aura (ICD10:G43.709)';
 
