@@ -205,17 +205,21 @@ class TextContext {
   ) {}
 
   /** Whether any mention overlaps tokens [first, last]. */
-  readonly overlapsMention = (first: number, last: number): boolean => {
+  readonly overlapsMention = (first: number, last: number): boolean => this.mentionIn(first, last) >= 0;
+
+  /** The first token of the first mention that overlaps tokens [first, last], or -1. */
+  readonly mentionIn = (first: number, last: number): number => {
     const { firstToken, lastToken } = this.mentions;
+    // Mentions do not overlap each other, so their ends rise with their starts: the first whose
+    // end reaches `first` is the only candidate.
     let lo = 0;
-    let hi = this.mentions.count - 1;
-    while (lo <= hi) {
+    let hi = this.mentions.count;
+    while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (lastToken[mid]! < first) lo = mid + 1;
-      else if (firstToken[mid]! > last) hi = mid - 1;
-      else return true;
+      else hi = mid;
     }
-    return false;
+    return lo < this.mentions.count && firstToken[lo]! <= last ? firstToken[lo]! : -1;
   };
 
   classify(first: number, last: number): void {
@@ -230,7 +234,7 @@ class TextContext {
     this.sentence = sentence;
     const known = this.cuesOf;
     if (!known || known.firstToken !== sentence.firstToken || known.lastToken !== sentence.lastToken) {
-      this.found = pruneCues(this.cuesIn(sentence), sentence.firstToken, this.tokens, this.overlapsMention);
+      this.found = pruneCues(this.cuesIn(sentence), sentence.firstToken, this.tokens, this.mentionIn);
       this.cuesOf = sentence;
       this.recordCount = 0;
     }

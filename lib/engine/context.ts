@@ -675,22 +675,28 @@ const NEGATED_HISTORY_FILLER = wordSet([
 /**
  * Drops cues that are not cues here: those inside another mention's words (the "without" of
  * "migraine without aura"), and a history cue right after a negation ("no history of", "denies
- * prior"): what is denied is that it ever happened, not that it is past. `cues` hold token
- * indices relative to `offset` (a sentence's first token, see findCues); the cues kept come back
- * with absolute ones, as new records.
+ * prior"): what is denied is that it ever happened, not that it is past. A forward cue whose last
+ * words are a mention's first ("no new" before "new weakness") is kept, cut short before the
+ * mention: it speaks of what follows. `cues` hold token indices relative to `offset` (a
+ * sentence's first token, see findCues); the cues kept come back with absolute ones, as new
+ * records. `mentionIn` gives the first token of the first mention overlapping a token range, or -1.
  */
 export function pruneCues(
   cues: readonly FoundCue[],
   offset: number,
   tokens: Tokens,
-  insideMention: (first: number, last: number) => boolean,
+  mentionIn: (first: number, last: number) => number,
 ): FoundCue[] {
   const out: FoundCue[] = [];
   for (let i = 0; i < cues.length; i++) {
     const c = cues[i]!;
     const firstToken = c.firstToken + offset;
-    const lastToken = c.lastToken + offset;
-    if (insideMention(firstToken, lastToken)) continue;
+    let lastToken = c.lastToken + offset;
+    const mention = mentionIn(firstToken, lastToken);
+    if (mention >= 0) {
+      if (mention <= firstToken || c.rule.direction !== 'forward') continue;
+      lastToken = mention - 1;
+    }
     if (c.rule.category === 'historical' && (c.rule.direction === 'forward' || c.rule.direction === 'both')) {
       // The last negation kept before it.
       let neg: FoundCue | null = null;
