@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { format } from 'prettier';
-import { classifySpan, createEngine, type ContextFlags } from '../lib/engine';
+import { analyze, classifySpan, createEngine, type ContextFlags, type Engine } from '../lib/engine';
 import { ASSERTION_PRECEDENCE } from '../lib/engine/types';
 import { KNOWLEDGE_DIR, loadKnowledge } from './load-knowledge';
 
@@ -117,6 +117,33 @@ export function evaluate(examples: Example[], classify: (e: Example) => ContextF
   return { n: examples.length, exact, scores: scores as Record<Category, Score>, errors };
 }
 
+/**
+ * The same examples read the way the page reads them (analyze over the whole text), where the
+ * target is one of the lexicon's findings: a cue the span classifier keeps can be dropped on the
+ * page path (by overlapping a mention, say), and only this shows it.
+ */
+export function pagePath(
+  examples: readonly Example[],
+  engine: Engine,
+): { n: number; exact: number; disagree: number; misses: string[] } {
+  let n = 0;
+  let exact = 0;
+  let disagree = 0;
+  const misses: string[] = [];
+  for (const e of examples) {
+    const f = analyze(engine, e.text).find((x) => x.start === e.start && x.end === e.end);
+    if (!f) continue;
+    n++;
+    const span = classifySpan(engine, e.text, e.start, e.end).flags;
+    if (FLAGS.every((c) => f[c] === e.expected[c])) exact++;
+    if (FLAGS.some((c) => f[c] !== span[c])) {
+      disagree++;
+      misses.push(`page ${flagsText(f)}, span ${flagsText(span)}: ${JSON.stringify(e.text)}`);
+    }
+  }
+  return { n, exact, disagree, misses };
+}
+
 function flagsText(f: ContextFlags): string {
   const on = FLAGS.filter((k) => f[k]);
   return on.length ? on.join('+') : 'affirmed';
@@ -177,6 +204,14 @@ async function main() {
     classify,
   );
   const all = evaluate(examples, classify);
+  const devPage = pagePath(
+    examples.filter((e) => e.split !== 'holdout'),
+    engine,
+  );
+  const holdoutPage = pagePath(
+    examples.filter((e) => e.split === 'holdout'),
+    engine,
+  );
   const supportOf = (c: Flag) => examples.filter((e) => e.expected[c]).length;
   const summary = {
     knowledge: relative(ROOT, KNOWLEDGE_DIR) || '.',
@@ -188,6 +223,10 @@ async function main() {
     development: { n: dev.n, exact: dev.exact, scores: dev.scores },
     holdout: { n: holdout.n, exact: holdout.exact, scores: holdout.scores },
     all: { n: all.n, exact: all.exact, scores: all.scores },
+    pagePath: {
+      development: { n: devPage.n, exact: devPage.exact, disagree: devPage.disagree },
+      holdout: { n: holdoutPage.n, exact: holdoutPage.exact, disagree: holdoutPage.disagree },
+    },
   };
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
   writeFileSync(REPORT_JSON, await format(JSON.stringify(summary), { parser: 'json' }));
@@ -202,6 +241,15 @@ async function main() {
         `  ${c.padEnd(12)} n=${String(s.support).padStart(3)}  P=${s.precision.toFixed(3)}  R=${s.recall.toFixed(3)}  F1=${s.f1.toFixed(3)}`,
       );
     }
+  }
+  for (const [name, r] of [
+    ['development', devPage],
+    ['held-out', holdoutPage],
+  ] as const) {
+    console.log(
+      `\npage path, ${name}: ${r.n} targets are lexicon findings, ${r.exact} exact, ${r.disagree} read otherwise than by the span`,
+    );
+    for (const m of r.misses) console.log(`  ${m}`);
   }
   if (args.has('--errors') || args.has('--all-errors')) {
     const list = args.has('--all-errors') ? all.errors : dev.errors;
@@ -221,6 +269,8 @@ async function main() {
     table('Development part', dev),
     '',
     table('Own held-out part', holdout),
+    '',
+    `**The page's path** — the same sentences read as the page reads them (\`analyze\` over the whole sentence), where the target is one of the lexicon's findings: development ${devPage.n}, of which ${devPage.exact} have all five flags right and ${devPage.disagree} are read otherwise than by \`classifySpan\`; held-out ${holdoutPage.n}, ${holdoutPage.exact} right, ${holdoutPage.disagree} read otherwise.`,
   ].join('\n');
   await writeReportSection('context', body);
 }

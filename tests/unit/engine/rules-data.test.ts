@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifySpan } from '../../../lib/engine';
-import { evaluate, parseSource, type Example } from '../../../scripts/eval-context';
+import { classifySpan, createEngine } from '../../../lib/engine';
+import { evaluate, pagePath, parseSource, type Example } from '../../../scripts/eval-context';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
 import { miniEngine } from './mini-engine';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -56,6 +57,17 @@ describe('development set', () => {
       expect(e.end).toBeGreaterThan(e.start);
       expect(e.end).toBeLessThanOrEqual(e.text.length);
     }
+  });
+
+  it('reads every development target on the page\u2019s path as the span classifier does', () => {
+    // With the whole knowledge base, so that its own terms and rules meet (a rule "no new" and a
+    // red flag "new weakness" once lost the negation on the page's path only).
+    const r = pagePath(
+      examples.filter((e) => e.split === 'dev'),
+      createEngine(loadKnowledge().lexicon),
+    );
+    expect(r.n).toBeGreaterThan(200);
+    expect(r.misses).toEqual([]);
   });
 
   it('scores above the floor on both parts (negation F1 ≥ 0.95)', () => {
