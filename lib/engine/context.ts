@@ -841,11 +841,15 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
   // A condition covers its whole consequence: "if HA persists, consider admission for status
   // migrainosus" keeps status migrainosus hypothetical.
   if (cue.rule.category === 'hypothetical') return false;
+  // Whose it is and when it was are two questions: a history cue after a relative answers the
+  // second and leaves the first as it was ("Father: hx of migraines" is the father's, and past).
+  const family = cue.rule.category === 'family';
   const forward = cue.lastToken < first;
   const end = forward ? first : cue.firstToken;
   for (const d of cues) {
     if (d.firstToken >= end) break; // cues are sorted by position
     if (!opens(d) || d.rule.category === cue.rule.category || d === cue) continue;
+    if (family && d.rule.category === 'historical') continue;
     if (forward) {
       if (d.firstToken <= cue.lastToken || d.lastToken >= first) continue;
       if (d.rule.direction !== 'forward' && d.rule.direction !== 'both') continue;

@@ -228,6 +228,13 @@ describe('sections', () => {
   });
 });
 
+describe('a relative, then a history cue', () => {
+  it('"Father: hx of migraines" stays the father\u2019s: family, and past', () => {
+    const f = findingFor('Father: hx of migraines.', 'migraines');
+    expect([f.family, f.historical, f.assertion]).toEqual([true, true, 'family']);
+  });
+});
+
 describe('answers after a dash', () => {
   // The page's reading (analyze), not only the span classifier: a cue that began on the dash was
   // stretched back over the finding's own word and then dropped as part of the finding.
