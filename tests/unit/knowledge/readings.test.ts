@@ -1,0 +1,33 @@
+/**
+ * Readings whose error would invert what a clinician is shown, with the whole knowledge base and
+ * its context rules, through the page's path (analyze): a contraindication shown as denied, a
+ * denied drug shown as given.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const engine = createEngine(loadKnowledge().lexicon);
+const read = (text: string) => analyze(engine, text).map((f) => `${f.concept} ${f.assertion}`);
+
+describe('readings that must not invert', () => {
+  it('"given" ends a cue: the reason after it is present, not denied or in doubt', () => {
+    expect(read('Not a candidate for ketamine given uncontrolled hypertension.')).toEqual([
+      'ketamine negated',
+      'ketamine-ci-uncontrolled-hypertension affirmed',
+    ]);
+    expect(read('Possible SAH given thunderclap onset.')).toEqual([
+      'subarachnoid-haemorrhage uncertain',
+      'thunderclap-headache affirmed',
+    ]);
+  });
+
+  it('"was not given ketamine" denies the ketamine; "Ketamine was not given" still does', () => {
+    expect(read('Was not given ketamine today.')).toEqual(['ketamine negated']);
+    expect(read('Ketamine was not given.')).toEqual(['ketamine negated']);
+    expect(read('Ketamine not given, metoclopramide started.')).toEqual([
+      'ketamine negated',
+      'metoclopramide affirmed',
+    ]);
+  });
+});
