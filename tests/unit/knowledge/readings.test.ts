@@ -22,6 +22,12 @@ describe('readings that must not invert', () => {
     ]);
   });
 
+  it('"Allergic to ketamine" is the label contraindication, not a mere mention of ketamine', () => {
+    expect(read('No known drug allergies. Allergic to ketamine (rash).')).toEqual([
+      'ketamine-ci-hypersensitivity affirmed',
+    ]);
+  });
+
   it('"was not given ketamine" denies the ketamine; "Ketamine was not given" still does', () => {
     expect(read('Was not given ketamine today.')).toEqual(['ketamine negated']);
     expect(read('Ketamine was not given.')).toEqual(['ketamine negated']);
