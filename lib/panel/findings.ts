@@ -44,10 +44,13 @@ export interface FindingGroup {
 }
 
 /**
- * Which group a finding belongs in. The assertion decides first, so a denied red flag ("No fever")
- * sits with what the chart denies and is never counted as present.
+ * Which group a finding belongs in. What the chart says of a relative is family history, denied or
+ * not ("No family history of migraine" says nothing of the patient's own migraine, so it must not
+ * sit with the patient's denied symptoms); otherwise the assertion decides first, so a denied red
+ * flag ("No fever") sits with what the chart denies and is never counted as present.
  */
 export function groupOf(f: WireFinding, entry: Entry | undefined): GroupId {
+  if (f.family) return 'family';
   switch (f.assertion) {
     case 'negated':
       return 'absent';

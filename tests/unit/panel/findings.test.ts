@@ -12,6 +12,7 @@ describe('page findings grouped by clinical weight', () => {
     ['Denies aura.', 'absent', 'aura'],
     ['No fever.', 'absent', 'fever'],
     ['Mother with migraines.', 'family', 'migraine'],
+    ['No family history of migraine.', 'family', 'migraine'],
     ['Pt has photophobia.', 'present', 'photophobia'],
     ['Chronic migraine.', 'diagnoses', 'chronic-migraine'],
     ['Return if thunderclap headache.', 'hypothetical', 'thunderclap-headache'],
@@ -19,6 +20,13 @@ describe('page findings grouped by clinical weight', () => {
     ['Ketamine infusion started.', 'medications', 'ketamine'],
   ])('%s → %s', (text, group, concept) => {
     expect(groupsOf(text)[group]).toContain(concept);
+  });
+
+  it('keeps a denied family history out of what the patient is documented not to have', () => {
+    const g = groupsOf('Migraine. No family history of migraine.');
+    expect(g.diagnoses).toEqual(['migraine']);
+    expect(g.absent).toBeUndefined();
+    expect(g.family).toEqual(['migraine']);
   });
 
   it('never counts a negated symptom as present', () => {
