@@ -62,9 +62,11 @@ export interface CautionMention {
 /**
  * Present means affirmed or documented as history ("history of hypertension on lisinopril": a
  * chronic condition charted as history still applies today); denied means negated. Family,
- * hypothetical and uncertain mentions are shown but raise nothing.
+ * hypothetical and uncertain mentions are shown but raise nothing: "no family history of
+ * psychosis" denies nothing of the patient's own.
  */
 function statusOf(f: WireFinding): CautionStatus {
+  if (f.family) return 'other';
   if (f.assertion === 'affirmed' || f.assertion === 'historical') return 'present';
   if (f.assertion === 'negated') return 'denied';
   return 'other';

@@ -44,6 +44,12 @@ describe('Ketamine supervision view', () => {
     expect(view.querySelector('[data-caution="pregnancy"] blockquote')!.textContent).toBe('Not pregnant.');
   });
 
+  it('does not take a denied family history for the patient\u2019s own denial', async () => {
+    const { view } = await openKetamine('Ketamine infusion planned. No family history of psychosis.');
+    const status = view.querySelector('[data-caution="psychosis"]')?.getAttribute('data-status');
+    expect(status).toBe('other');
+  });
+
   it('puts monitoring first for nurses and evidence and contraindications first for neurologists', async () => {
     const { view } = await openKetamine(INFUSION_NOTE);
     expect(phases(view)[0]).toBe('during');
