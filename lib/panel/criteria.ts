@@ -2,8 +2,9 @@
  * ICHD-3 criteria coverage: which elements of 1.1, 1.2 and 1.3 the page documents, denies or does
  * not mention. The criteria text and its citation come from the knowledge base's criteria entries;
  * this table only says which concepts stand for which element. An element counts as documented
- * only from an affirmed finding; denied from a negated one (and none affirmed). Family, past,
- * hypothetical and uncertain mentions document nothing about this patient's attacks.
+ * only from an affirmed finding; denied from a negated one that is not a relative's (and none
+ * affirmed). Family, past, hypothetical and uncertain mentions document nothing about this
+ * patient's attacks.
  *
  * Elements that term matching cannot establish (attack counts, durations, day counts) are listed
  * as "check in the note" rather than guessed.
@@ -122,7 +123,8 @@ export function coverage(set: CriteriaSet, located: LocatedFinding[], byId: Map<
     const mine = located.filter((l) => known.includes(l.finding.concept));
     const affirmed = mine.find((l) => l.finding.assertion === 'affirmed');
     if (affirmed) return { element, known, status: 'documented', basis: affirmed };
-    const negated = mine.find((l) => l.finding.assertion === 'negated');
+    // "No family history of aura" denies nothing of the patient's own attacks.
+    const negated = mine.find((l) => l.finding.assertion === 'negated' && !l.finding.family);
     if (negated) return { element, known, status: 'denied', basis: negated };
     return { element, known, status: 'not-mentioned', basis: null };
   });

@@ -29,6 +29,11 @@ describe('ICHD-3 criteria coverage', () => {
     expect(statusOf(view, '1.3', 'Medication overuse (code both when present)')).toBe('not-detectable');
   });
 
+  it('does not take a denied family history for the patient\u2019s denial', async () => {
+    const { view } = await openCriteria('Throbbing HA. No family history of aura.');
+    expect(statusOf(view, '1.2', 'Aura (any fully reversible aura symptom)')).toBe('not-mentioned');
+  });
+
   it('does not count family or hypothetical mentions as documented', async () => {
     const { view } = await openCriteria('Mother has photophobia. Return if nausea.');
     expect(statusOf(view, '1.1', 'Photophobia (with phonophobia)')).toBe('not-mentioned');
