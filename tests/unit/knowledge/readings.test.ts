@@ -28,6 +28,13 @@ describe('readings that must not invert', () => {
     ]);
   });
 
+  it('"migraine w/o aura" is the diagnosis, and its "w/o" denies nothing after it', () => {
+    expect(read('HPI: 28F with migraine w/o aura, 12 HA days/month.')).toEqual([
+      'migraine-without-aura affirmed',
+      'headache affirmed',
+    ]);
+  });
+
   it('"was not given ketamine" denies the ketamine; "Ketamine was not given" still does', () => {
     expect(read('Was not given ketamine today.')).toEqual(['ketamine negated']);
     expect(read('Ketamine was not given.')).toEqual(['ketamine negated']);
