@@ -195,23 +195,13 @@ async function main() {
     .map((l) => JSON.parse(l) as Example);
   const engine = createEngine(loadKnowledge().lexicon);
   const classify = (e: Example) => classifySpan(engine, e.text, e.start, e.end).flags;
-  const dev = evaluate(
-    examples.filter((e) => e.split !== 'holdout'),
-    classify,
-  );
-  const holdout = evaluate(
-    examples.filter((e) => e.split === 'holdout'),
-    classify,
-  );
+  const devExamples = examples.filter((e) => e.split !== 'holdout');
+  const holdoutExamples = examples.filter((e) => e.split === 'holdout');
+  const dev = evaluate(devExamples, classify);
+  const holdout = evaluate(holdoutExamples, classify);
   const all = evaluate(examples, classify);
-  const devPage = pagePath(
-    examples.filter((e) => e.split !== 'holdout'),
-    engine,
-  );
-  const holdoutPage = pagePath(
-    examples.filter((e) => e.split === 'holdout'),
-    engine,
-  );
+  const devPage = pagePath(devExamples, engine);
+  const holdoutPage = pagePath(holdoutExamples, engine);
   const supportOf = (c: Flag) => examples.filter((e) => e.expected[c]).length;
   const summary = {
     knowledge: relative(ROOT, KNOWLEDGE_DIR) || '.',
