@@ -743,6 +743,12 @@ function ends(c: FoundCue, flag: ContextFlag): boolean {
   return c.rule.direction === 'terminate' && (c.rule.category === 'terminate' || c.rule.category === flag);
 }
 
+/** Whether the section a mention is in makes this cue no cue (a plan's bullet, see ContextRule). */
+function silenced(c: FoundCue, sectionFlag: ContextFlag | null): boolean {
+  const not = c.rule.notInSection;
+  return not !== undefined && sectionFlag !== null && not.includes(sectionFlag);
+}
+
 /** A cue that opens a scope (not a terminator, not a pseudo-trigger). */
 function opens(c: FoundCue): boolean {
   return (
@@ -924,13 +930,14 @@ export function applyCues(
 ): number {
   best.count = 0;
   if (cues.length === 0 && !s.section) return 0;
+  const sectionFlag = s.section?.rule?.category ?? null;
   // Cues before the mention (or running into it), nearest first.
   let k = cues.length - 1;
   while (k >= 0 && cues[k]!.firstToken > last) k--;
   for (let j = k; j >= 0; j--) {
     const cue = cues[j]!;
     if (first - cue.lastToken > MAX_REACH_TOKENS) break;
-    if (!opens(cue)) continue;
+    if (!opens(cue) || silenced(cue, sectionFlag)) continue;
     const cat = cue.rule.category as ContextFlag;
     const dir = cue.rule.direction;
     const forward = dir === 'forward' || dir === 'both';
@@ -954,7 +961,7 @@ export function applyCues(
   for (let j = k + 1; j < cues.length; j++) {
     const cue = cues[j]!;
     if (cue.firstToken - last > MAX_REACH_TOKENS) break;
-    if (!opens(cue) || cue.firstToken <= last) continue;
+    if (!opens(cue) || cue.firstToken <= last || silenced(cue, sectionFlag)) continue;
     const cat = cue.rule.category as ContextFlag;
     const dir = cue.rule.direction;
     if (dir !== 'backward' && dir !== 'both') continue;

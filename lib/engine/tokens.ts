@@ -2,7 +2,8 @@
  * Tokens over folded text: runs of letters and digits are words; every other visible character
  * except a hyphen is a one-character token ("N/V" is n, /, v); whitespace and hyphens separate.
  * Treating hyphens as spaces lets "pins-and-needles" match "pins and needles", "L-sided" match
- * "L sided" — the way charts vary.
+ * "L sided" — the way charts vary. A hyphen that is a minus sign ("ROS: -fever, -nausea",
+ * "Nausea -") is a token, so that a context rule can stand on it (see isSignAt).
  *
  * The hot path allocates nothing per token: each token is two offsets and a 32-bit hash of its
  * characters, and the tries below are keyed by that hash (the word itself is compared only on a
@@ -105,11 +106,13 @@ export function tokenize(text: string, reuse = false): Tokens {
     // Separators first, in a loop of their own: between two words there is usually one.
     let code = text.charCodeAt(i);
     let cls = code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
-    while (cls === 2 && ++i < n) {
+    while (cls === 2 && !(code === 45 && isSignAt(text, i)) && ++i < n) {
       code = text.charCodeAt(i);
       cls = code < 128 ? ASCII_CLASS[code]! : isWordCode(code) ? 1 : 0;
     }
     if (i >= n) break;
+    // A sign is a punctuation token (kind 0), like "+".
+    if (cls === 2) cls = 0;
     if (count === cap) {
       cap *= 2;
       const more = tokenArrays(cap);
@@ -147,6 +150,36 @@ export function tokenize(text: string, reuse = false): Tokens {
   return { count, starts, ends, hashes, kinds, text };
 }
 
+const isBlank = (c: number) => c === 32 || c === 9;
+const isLineEnd = (c: number) => c === 10 || c === 13;
+
+/**
+ * Whether the hyphen at `i` of folded text is a minus sign, the review-of-systems shorthand for
+ * "absent" ("ROS: -fever, -nausea, +photophobia"; "Nausea -, vomiting +"; "Aura: -"):
+ * - written against a word (a letter follows) after a blank or punctuation, or standing alone
+ *   before punctuation or the line's end;
+ * - not after "/" ("+/- aura" is neither);
+ * - and not the first thing on its line: there a hyphen is a bullet ("-Sumatriptan prn").
+ * Hyphens inside or between words ("pins-and-needles", "Nausea - denies") stay separators.
+ */
+export function isSignAt(text: string, i: number): boolean {
+  const n = text.length;
+  const prev = i > 0 ? text.charCodeAt(i - 1) : 10;
+  if (prev === 45 || prev === 47 /* / */ || isWordCode(prev)) return false;
+  const next = i + 1 < n ? text.charCodeAt(i + 1) : 10;
+  if (isWordCode(next)) {
+    if (next >= 48 && next <= 57) return false; // a negative number
+  } else {
+    let k = i + 1;
+    while (k < n && isBlank(text.charCodeAt(k))) k++;
+    const c = k < n ? text.charCodeAt(k) : 10;
+    if (!(isLineEnd(c) || c === 44 /* , */ || c === 59 /* ; */ || c === 46 /* . */ || c === 41) /* ) */) return false;
+  }
+  let k = i - 1;
+  while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+  return k >= 0 && !isLineEnd(text.charCodeAt(k));
+}
+
 /** The folded text of token i (allocates: for cold paths only). */
 export function tokenText(tokens: Tokens, i: number): string {
   return tokens.text.slice(tokens.starts[i]!, tokens.ends[i]!);
@@ -162,7 +195,7 @@ export function phraseTokens(foldedPhrase: string): string[] {
   let i = 0;
   while (i < n) {
     const cls = classOf(text.charCodeAt(i));
-    if (cls === 2) {
+    if (cls === 2 && !(text.charCodeAt(i) === 45 && isSignAt(text, i))) {
       i++;
       continue;
     }

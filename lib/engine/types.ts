@@ -84,6 +84,11 @@ export interface ContextRule {
   pattern?: string;
   /** How many words the cue reaches; default DEFAULT_SCOPE_WORDS. */
   maxScope?: number;
+  /**
+   * Sections (by the context their header gives) where this cue is no cue: in a plan a hyphen
+   * before a word is a bullet ("Plan: -sumatriptan prn"), in a review of systems it is "absent".
+   */
+  notInSection?: ContextFlag[];
 }
 
 export interface SectionRule {

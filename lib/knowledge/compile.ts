@@ -7,6 +7,7 @@ import Fuse from 'fuse.js';
 import type {
   CompiledContextRules,
   CompiledLexicon,
+  ContextFlag,
   ContextRule,
   LexiconConcept,
   LexiconForm,
@@ -158,7 +159,7 @@ export function codeId(dotted: string): string {
 }
 
 const FLAGS = new Set<string>(ASSERTION_PRECEDENCE);
-const RULE_KEYS = new Set(['literal', 'category', 'direction', 'pattern', 'maxScope']);
+const RULE_KEYS = new Set(['literal', 'category', 'direction', 'pattern', 'maxScope', 'notInSection']);
 const DIRECTIONS = new Set(['forward', 'backward', 'both', 'terminate', 'pseudo']);
 
 function compileContext(
@@ -210,6 +211,13 @@ function compileContext(
         throw new KnowledgeError(rulesFile.file, `${where}.maxScope`, 'must be a whole number ≥ 0');
       }
       rule.maxScope = o.maxScope;
+    }
+    if (o.notInSection !== undefined) {
+      const list = o.notInSection;
+      if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string' && FLAGS.has(f))) {
+        throw new KnowledgeError(rulesFile.file, `${where}.notInSection`, 'must be a non-empty list of context flags');
+      }
+      rule.notInSection = list as ContextFlag[];
     }
     return rule;
   });

@@ -62,6 +62,21 @@ describe('knowledge compile', () => {
     expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(message);
   });
 
+  it.each([
+    ['not a list', 'hypothetical'],
+    ['an empty list', []],
+    ['an unknown flag', ['plan']],
+  ])('rejects a context rule whose notInSection is %s, naming the rule', (_name, value) => {
+    const dir = copyMini();
+    const file = join(dir, 'context', 'rules.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { rules: Record<string, unknown>[] };
+    json.rules[0]!.notInSection = value;
+    writeFileSync(file, JSON.stringify(json, null, 2));
+    expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(
+      /rules\.json: rules\[0\]\.notInSection: must be a non-empty list of context flags/,
+    );
+  });
+
   it('rejects a surface form claimed by two entries', () => {
     const dir = copyMini();
     editEntry(dir, 'phonophobia', (e) => (e.surfaceForms = [{ text: 'Photophobia' }]));
