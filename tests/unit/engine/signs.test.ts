@@ -84,3 +84,12 @@ describe('what the signs mean, through the page path', () => {
     ]);
   });
 });
+
+describe('a denial that names the family', () => {
+  it('is negated and the family\u2019s, though "no one" alone is no negation', () => {
+    const flags = (text: string) => analyze(engine, text).map((f) => [f.text, f.negated, f.family]);
+    expect(flags('No one in the family has migraines.')).toEqual([['migraines', true, true]]);
+    expect(flags('None of her siblings have migraines.')).toEqual([['migraines', true, true]]);
+    expect(flags('No one at home is sick; she has migraines.')).toEqual([['migraines', false, false]]);
+  });
+});
