@@ -43,4 +43,13 @@ describe('readings that must not invert', () => {
       'metoclopramide affirmed',
     ]);
   });
+
+  it('marks migraine preventives, and a failed one as past', () => {
+    expect(read('Failed topiramate due to paresthesias. Now on Aimovig; Botox q12 weeks.')).toEqual([
+      'topiramate historical',
+      'cgrp-targeting-therapies affirmed',
+      'onabotulinumtoxina affirmed',
+    ]);
+    expect(read('Considering Depakote.')).toEqual(['valproate uncertain']);
+  });
 });
