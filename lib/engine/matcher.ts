@@ -296,9 +296,16 @@ class FormCheck implements Acceptor<FormRef> {
     if (ref.requires !== null) {
       const a = tokens.starts[first]!;
       const b = tokens.ends[last]!;
-      const s = lineStart(ft, Math.max(0, a - REQUIRES_WINDOW), a);
-      const e = lineEnd(ft, b, Math.min(ft.length, b + REQUIRES_WINDOW));
-      if (!ref.requires.test(ft.slice(s, a) + ' ' + ft.slice(b, e))) return false;
+      let s = lineStart(ft, Math.max(0, a - REQUIRES_WINDOW), a);
+      let e = lineEnd(ft, b, Math.min(ft.length, b + REQUIRES_WINDOW));
+      if (!ref.requires.test(ft.slice(s, a) + ' ' + ft.slice(b, e))) {
+        // A flowsheet names its subject once ("Ketamine gtt started", or its heading), and its
+        // later rows ("Diplopia reported; rate decreased") speak of it all the same.
+        if (!isTableRow(ft, a)) return false;
+        s = tableStart(ft, a);
+        e = tableEnd(ft, b);
+        if (!ref.requires.test(ft.slice(s, a) + ' ' + ft.slice(b, e))) return false;
+      }
     }
     return true;
   }
@@ -377,6 +384,59 @@ function addUnlessOverlapping(table: MentionTable, from: MentionTable, i: number
     from.lastToken[i]!,
     from.code[i] === 1,
   );
+}
+
+/** How far the rows of one table carry a `requires` context to one another, either way. */
+const TABLE_WINDOW = 2000;
+
+/** Whether the line around `at` is a table row: the page's extraction puts a tab between cells. */
+function isTableRow(text: string, at: number): boolean {
+  return lineKind(text, lineStart(text, 0, at)) === ROW;
+}
+
+const BLANK = 0;
+const ROW = 1;
+const OTHER = 2;
+
+/** What the line starting at `s` is: blank (rows are often apart by empty lines), a row, or other. */
+function lineKind(text: string, s: number): number {
+  const e = lineEnd(text, s, text.length);
+  let blank = true;
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 9) return ROW;
+    if (c !== 32 && c !== 13) blank = false;
+  }
+  return blank ? BLANK : OTHER;
+}
+
+/**
+ * Where the table around `at` begins: its first row (blank lines between rows do not end it), less
+ * the line above it (the table's heading or caption), within TABLE_WINDOW.
+ */
+function tableStart(text: string, at: number): number {
+  const floor = Math.max(0, at - TABLE_WINDOW);
+  let s = lineStart(text, floor, at);
+  while (s > floor) {
+    const above = lineStart(text, floor, s - 1);
+    const kind = lineKind(text, above);
+    s = above;
+    if (kind === OTHER) break; // the heading: kept, then stop
+  }
+  return s;
+}
+
+/** Where the table around `at` ends: after its last row, within TABLE_WINDOW. */
+function tableEnd(text: string, at: number): number {
+  const ceil = Math.min(text.length, at + TABLE_WINDOW);
+  let e = lineEnd(text, at, ceil);
+  for (let next = e; next < ceil;) {
+    const kind = lineKind(text, next + 1);
+    if (kind === OTHER) break;
+    next = lineEnd(text, next + 1, ceil);
+    if (kind === ROW) e = next;
+  }
+  return e;
 }
 
 function lineStart(text: string, floor: number, from: number): number {

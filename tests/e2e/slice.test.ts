@@ -36,6 +36,8 @@ describe('highlights on the demo pages', () => {
       .filter(([name]) => name.startsWith('chartlight-ketamine'))
       .flatMap(([, words]) => words.map((w) => w.toLowerCase()));
     expect(ketamine).toContain('ketamine');
+    // Flowsheet rows that do not name ketamine themselves: the table's first row does.
+    expect(ketamine).toEqual(expect.arrayContaining(['dissociation', 'diplopia']));
     await page.close();
   });
 

@@ -73,6 +73,22 @@ describe('context-dependent abbreviations (requires)', () => {
   it('looks for the requirement on the same line only', () => {
     expect(findings('3 CM lesion\nmigraine').map((f) => f.concept)).toEqual(['migraine']);
   });
+
+  // A table as the page's extraction writes it: a tab between cells, rows apart by empty lines.
+  const cm = (text: string) => findings(text).filter((f) => f.text === 'CM').length;
+  it('in a table, looks over the rows and the heading just above them', () => {
+    expect(cm('Headache log\n\nDay\tNote\n\n1\tCM flare')).toBe(1); // the heading
+    expect(cm('Day\tNote\n\n1\tmigraine day\n\n\n2\tCM flare')).toBe(1); // a row above
+    expect(cm('Day\tNote\n\n1\tCM flare\n\n2\tmigraine day')).toBe(1); // a row below
+  });
+
+  it('but not past the table, nor from a line that is no row', () => {
+    expect(cm('Migraine clinic\nVisit summary\n\nDay\tNote\n\n1\tCM flare')).toBe(0);
+    expect(cm('Day\tNote\n\n1\tCM flare\n\nSigned\nmigraine follow-up')).toBe(0);
+    expect(cm('migraine\n\n3 CM lesion')).toBe(0);
+    const far = Array.from({ length: 250 }, (_, i) => `${i}\tno change`).join('\n');
+    expect(cm(`Headache log\n${far}\n251\tCM flare`)).toBe(0); // beyond 2000 characters
+  });
 });
 
 describe('longest match', () => {
