@@ -309,6 +309,53 @@ class FormCheck implements Acceptor<FormRef> {
     }
     return true;
   }
+
+  /** Of several entries' readings of one form, the one whose required words stand nearest it. */
+  nearest(refs: readonly FormRef[], first: number, last: number): FormRef {
+    let best = refs[0]!;
+    let bestDistance = Infinity;
+    for (const ref of refs) {
+      const d = this.requirementDistance(ref, first, last);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = ref;
+      }
+    }
+    return best;
+  }
+
+  /** Characters between the mention and the nearest match of its requirement (as accept looks). */
+  private requirementDistance(ref: FormRef, first: number, last: number): number {
+    if (ref.requires === null) return 0;
+    const ft = this.tokens.text;
+    const a = this.tokens.starts[first]!;
+    const b = this.tokens.ends[last]!;
+    const s = lineStart(ft, Math.max(0, a - REQUIRES_WINDOW), a);
+    const e = lineEnd(ft, b, Math.min(ft.length, b + REQUIRES_WINDOW));
+    const d = nearestMatch(ref.requires, ft, s, a, b, e);
+    if (d !== Infinity || !isTableRow(ft, a)) return d;
+    return nearestMatch(ref.requires, ft, tableStart(ft, a), a, b, tableEnd(ft, b));
+  }
+}
+
+/** Each `requires` pattern with the "g" flag, to find where it matches. */
+const everywhere = new WeakMap<RegExp, RegExp>();
+
+/** The characters between [a, b) and the nearest match of `re` within [s, a) or [b, e); Infinity if none. */
+function nearestMatch(re: RegExp, ft: string, s: number, a: number, b: number, e: number): number {
+  let g = everywhere.get(re);
+  if (!g) everywhere.set(re, (g = new RegExp(re.source, re.flags + 'g')));
+  let best = Infinity;
+  const before = ft.slice(s, a);
+  g.lastIndex = 0;
+  for (let m = g.exec(before); m !== null; m = g.exec(before)) {
+    best = Math.min(best, before.length - (m.index + m[0].length));
+    if (m[0].length === 0) g.lastIndex++;
+  }
+  g.lastIndex = 0;
+  const m = g.exec(ft.slice(b, e));
+  if (m !== null) best = Math.min(best, m.index);
+  return best;
 }
 
 /** Finds every mention in `text`; offsets index `text` itself (not the folded copy). */
@@ -341,7 +388,9 @@ export function scanMentions(matcher: Matcher, text: string, reuse = false): Sca
   const count = tokens.count;
   for (let i = nextStart(trie, tokens, 0, count); i < count; i = nextStart(trie, tokens, i + 1, count)) {
     if (!longestAt(trie, tokens, i, count, check, hit)) continue;
-    const ref = hit.values[0]!;
+    // A form two entries share (each where its own words stand near: "diplopia" beside an aura or
+    // beside ketamine) is read as the one whose words stand nearest.
+    const ref = hit.values.length > 1 ? check.nearest(hit.values, i, hit.lastToken) : hit.values[0]!;
     let last = hit.lastToken;
     // A diagnosis whose name runs on into another diagnosis' name ("chronic migraine" +
     // "migraine without aura") is one mention: the qualifier ("without aura") is part of the

@@ -254,7 +254,8 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
   const concepts: LexiconConcept[] = [];
   const forms: LexiconForm[] = [];
   const indexOf = new Map<string, number>();
-  const seenForms = new Map<string, string>();
+  /** Each form's entry, and whether that entry's form is gated by `requires`. */
+  const seenForms = new Map<string, { id: string; gated: boolean }>();
   for (const e of entries) {
     if (!isHighlightCategory(e.category)) continue;
     const pageForms = e.surfaceForms.filter((f) => !f.searchOnly);
@@ -266,15 +267,17 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
       for (const text of [f.text, ...pluralVariants(f.text)]) {
         const key = f.caseSensitive ? `=${text.replace(/[\s-]+/g, ' ')}` : text.toLowerCase().replace(/[\s-]+/g, ' ');
         const other = seenForms.get(key);
-        if (other && other !== e.id) {
+        // Two entries may share a form only where each counts it beside its own words ("diplopia"
+        // beside an aura, or beside ketamine); the matcher takes the one whose words stand nearest.
+        if (other && other.id !== e.id && !(other.gated && f.requires)) {
           if (text !== f.text) continue; // a generated plural that is also a real form elsewhere
           throw new KnowledgeError(
             fileOf.get(e.id) ?? e.id,
             'surfaceForms',
-            `"${f.text}" is also a surface form of "${other}"`,
+            `"${f.text}" is also a surface form of "${other.id}" (entries may share a form only where each gives it a requires pattern)`,
           );
         }
-        seenForms.set(key, e.id);
+        if (!other) seenForms.set(key, { id: e.id, gated: Boolean(f.requires) });
         const form: LexiconForm = { text, concept: idx };
         if (f.caseSensitive) form.caseSensitive = true;
         if (f.requires) form.requires = f.requires;

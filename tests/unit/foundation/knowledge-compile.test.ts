@@ -77,6 +77,25 @@ describe('knowledge compile', () => {
     );
   });
 
+  it('lets two entries share a form only where both gate it with requires', () => {
+    const dir = copyMini();
+    const share = (id: string, requires?: string) =>
+      editEntry(dir, id, (e) => {
+        (e.surfaceForms as Record<string, unknown>[]).push(requires ? { text: 'glare', requires } : { text: 'glare' });
+      });
+    share('photophobia', 'migraine');
+    share('phonophobia', 'noise');
+    const k = compileKnowledge(readKnowledgeFiles(dir));
+    expect(k.lexicon.forms.filter((f) => f.text === 'glare').map((f) => k.lexicon.concepts[f.concept]!.id)).toEqual([
+      'phonophobia',
+      'photophobia',
+    ]);
+    const dir2 = copyMini();
+    editEntry(dir2, 'photophobia', (e) => (e.surfaceForms as unknown[]).push({ text: 'glare', requires: 'migraine' }));
+    editEntry(dir2, 'phonophobia', (e) => (e.surfaceForms as unknown[]).push({ text: 'glare' }));
+    expect(() => compileKnowledge(readKnowledgeFiles(dir2))).toThrow(/"glare" is also a surface form of/);
+  });
+
   it('rejects a surface form claimed by two entries', () => {
     const dir = copyMini();
     editEntry(dir, 'phonophobia', (e) => (e.surfaceForms = [{ text: 'Photophobia' }]));

@@ -34,4 +34,22 @@ describe('brainstem symptoms as aura', () => {
       'ketamine-physical-adverse-effects',
     ]);
   });
+
+  it('reads diplopia and dysarthria as aura or as ketamine\u2019s, whichever is named nearer', () => {
+    expect(found('Reports diplopia and dysarthria during the aura.')).toEqual(
+      expect.arrayContaining([
+        'diplopia: brainstem-aura-symptoms affirmed',
+        'dysarthria: brainstem-aura-symptoms affirmed',
+      ]),
+    );
+    expect(found('Ketamine gtt: diplopia reported; rate decreased.')).toContain(
+      'diplopia: ketamine-physical-adverse-effects affirmed',
+    );
+    expect(found('Diplopia during aura, resolved; ketamine tried last year.')).toContain(
+      'Diplopia: brainstem-aura-symptoms historical',
+    );
+    expect(found('Migraine aura last week. Ketamine infusion today: diplopia.')).toContain(
+      'diplopia: ketamine-physical-adverse-effects affirmed',
+    );
+  });
 });
