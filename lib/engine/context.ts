@@ -859,7 +859,8 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
     if (forward) {
       if (d.firstToken <= cue.lastToken || d.lastToken >= first) continue;
       if (d.rule.direction !== 'forward' && d.rule.direction !== 'both') continue;
-      if (hasContentBetween(tokens, cue.lastToken, d.firstToken)) return true;
+      // A relative's label chains through its colon: "Mother: no migraines" is her denial.
+      if (hasContentBetween(tokens, cue.lastToken, d.firstToken, family)) return true;
     } else {
       if (d.firstToken <= last || d.lastToken >= cue.firstToken) continue;
       if (d.rule.direction !== 'backward' && d.rule.direction !== 'both') continue;
@@ -869,9 +870,15 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
   return false;
 }
 
-/** Words other than function words, or punctuation (a comma ends a chain: "two children, no aura"). */
-function hasContentBetween(tokens: Tokens, from: number, to: number): boolean {
-  for (let k = from + 1; k < to; k++) if (tokens.kinds[k] !== 1 || !wordIs(tokens, k, CHAIN_FILLER)) return true;
+/**
+ * Words other than function words, or punctuation (a comma ends a chain: "two children, no aura");
+ * with `colonChains`, a colon right after the cue does not.
+ */
+function hasContentBetween(tokens: Tokens, from: number, to: number, colonChains = false): boolean {
+  for (let k = from + 1; k < to; k++) {
+    if (colonChains && k === from + 1 && code(tokens, k) === 58 /* : */) continue;
+    if (tokens.kinds[k] !== 1 || !wordIs(tokens, k, CHAIN_FILLER)) return true;
+  }
   return false;
 }
 

@@ -52,4 +52,14 @@ describe('readings that must not invert', () => {
     ]);
     expect(read('Considering Depakote.')).toEqual(['valproate uncertain']);
   });
+
+  it('"Mother: no migraines" is the mother\u2019s denial, not the patient\u2019s', () => {
+    const flags = (text: string) => analyze(engine, text).map((f) => [f.text, f.negated, f.family]);
+    expect(flags('Mother: no migraines.')).toEqual([['migraines', true, true]]);
+    expect(flags('Siblings: none with headaches.')).toEqual([['headaches', true, true]]);
+    expect(flags('Father with migraines, no aura.')).toEqual([
+      ['migraines', false, true],
+      ['aura', true, false],
+    ]);
+  });
 });
