@@ -93,6 +93,12 @@ export interface Entry {
   supervision?: SupervisionItem[];
   /** For contraindication/caution entries: raised as a warning when the page affirms them. */
   contraindication?: 'absolute' | 'relative' | 'caution';
+  /**
+   * For a contraindication that is a passing state (pregnancy, breastfeeding): a past mention
+   * ("worse after her pregnancy") does not raise it, where a past psychosis or a history of
+   * hypertension does.
+   */
+  currentOnly?: boolean;
 }
 
 export interface Source {
@@ -136,8 +142,9 @@ const ENTRY_KEYS = new Set([
   'codes',
   'supervision',
   'contraindication',
+  'currentOnly',
 ]);
-const OPTIONAL_ENTRY_KEYS = new Set(['codes', 'supervision', 'contraindication']);
+const OPTIONAL_ENTRY_KEYS = new Set(['codes', 'supervision', 'contraindication', 'currentOnly']);
 const FORM_KEYS = new Set(['text', 'caseSensitive', 'requires', 'searchOnly']);
 const SOURCE_KEYS = new Set(['id', 'authors', 'title', 'venue', 'year', 'doi', 'pmid', 'url', 'tier', 'note']);
 export const SUMMARY_MAX = 140;
@@ -295,6 +302,11 @@ export function validateEntry(raw: unknown, file: string): Entry {
       file,
       'contraindication',
     );
+  }
+  if ('currentOnly' in raw) {
+    if (raw.currentOnly !== true) throw new KnowledgeError(file, 'currentOnly', 'must be true when present');
+    if (!entry.contraindication) throw new KnowledgeError(file, 'currentOnly', 'applies to contraindications only');
+    entry.currentOnly = true;
   }
   return entry;
 }

@@ -57,7 +57,7 @@ export function groupOf(f: WireFinding, entry: Entry | undefined): GroupId {
     case 'family':
       return 'family';
     case 'historical':
-      return entry?.contraindication ? 'cautions' : 'past';
+      return entry?.contraindication && !entry.currentOnly ? 'cautions' : 'past';
     case 'uncertain':
       return 'possible';
     case 'hypothetical':

@@ -65,9 +65,9 @@ export interface CautionMention {
  * hypothetical and uncertain mentions are shown but raise nothing: "no family history of
  * psychosis" denies nothing of the patient's own.
  */
-function statusOf(f: WireFinding): CautionStatus {
+function statusOf(f: WireFinding, entry: Entry): CautionStatus {
   if (f.family) return 'other';
-  if (f.assertion === 'affirmed' || f.assertion === 'historical') return 'present';
+  if (f.assertion === 'affirmed' || (f.assertion === 'historical' && !entry.currentOnly)) return 'present';
   if (f.assertion === 'negated') return 'denied';
   return 'other';
 }
@@ -80,8 +80,8 @@ export function cautionMentions(data: PanelData, located: LocatedFinding[]): Cau
     .map((entry) => {
       const mentions = located
         .filter((l) => l.finding.concept === entry.id)
-        .sort((a, b) => STATUS_WEIGHT[statusOf(a.finding)] - STATUS_WEIGHT[statusOf(b.finding)]);
-      const status: CautionStatus = mentions[0] ? statusOf(mentions[0].finding) : 'not-mentioned';
+        .sort((a, b) => STATUS_WEIGHT[statusOf(a.finding, entry)] - STATUS_WEIGHT[statusOf(b.finding, entry)]);
+      const status: CautionStatus = mentions[0] ? statusOf(mentions[0].finding, entry) : 'not-mentioned';
       return { entry, status, mentions };
     })
     .sort((a, b) => STATUS_WEIGHT[a.status] - STATUS_WEIGHT[b.status]);

@@ -52,6 +52,11 @@ describe('knowledge compile', () => {
       /photophobia\.json: related\[0\]: unknown entry "missing"/,
     ],
     [
+      'currentOnly without a contraindication',
+      (e: Record<string, unknown>) => (e.currentOnly = true),
+      /photophobia\.json: currentOnly: applies to contraindications only/,
+    ],
+    [
       'uncited fact',
       (e: Record<string, unknown>) => (e.detail = [{ text: 'x', cite: [] }]),
       /photophobia\.json: detail\[0\]\.cite/,

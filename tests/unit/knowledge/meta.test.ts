@@ -34,6 +34,7 @@ const ENTRY_ORDER = [
   'codes',
   'supervision',
   'contraindication',
+  'currentOnly',
 ];
 const NESTED_ORDER: Record<string, string[]> = {
   detail: ['text', 'cite'],

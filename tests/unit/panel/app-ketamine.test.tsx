@@ -50,6 +50,14 @@ describe('Ketamine supervision view', () => {
     expect(status).toBe('other');
   });
 
+  it('does not raise a pregnancy that is over, where a past psychosis still counts', async () => {
+    const { view } = await openKetamine('Ketamine infusion planned. Migraines improved during her last pregnancy.');
+    expect(view.querySelector('[data-caution="pregnancy"]')?.getAttribute('data-status')).toBe('other');
+    cleanup();
+    const again = await openKetamine('Ketamine infusion planned. History of psychosis.');
+    expect(again.view.querySelector('[data-caution="psychosis"]')?.getAttribute('data-status')).toBe('present');
+  });
+
   it('puts monitoring first for nurses and evidence and contraindications first for neurologists', async () => {
     const { view } = await openKetamine(INFUSION_NOTE);
     expect(phases(view)[0]).toBe('during');

@@ -17,6 +17,7 @@ describe('page findings grouped by clinical weight', () => {
     ['Chronic migraine.', 'diagnoses', 'chronic-migraine'],
     ['Return if thunderclap headache.', 'hypothetical', 'thunderclap-headache'],
     ['History of hypertension.', 'cautions', 'hypertension'],
+    ['Migraines improved during her last pregnancy.', 'past', 'pregnancy'],
     ['Ketamine infusion started.', 'medications', 'ketamine'],
   ])('%s → %s', (text, group, concept) => {
     expect(groupsOf(text)[group]).toContain(concept);
