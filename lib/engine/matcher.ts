@@ -293,20 +293,7 @@ class FormCheck implements Acceptor<FormRef> {
       // A plural adds a lower-case "s" to the abbreviation as written: "HAs", "MwAs".
       if (!writtenAs(this.text, s, e, ref.exact, plural)) return false;
     }
-    if (ref.requires !== null) {
-      const a = tokens.starts[first]!;
-      const b = tokens.ends[last]!;
-      let s = lineStart(ft, Math.max(0, a - REQUIRES_WINDOW), a);
-      let e = lineEnd(ft, b, Math.min(ft.length, b + REQUIRES_WINDOW));
-      if (!ref.requires.test(ft.slice(s, a) + ' ' + ft.slice(b, e))) {
-        // A flowsheet names its subject once ("Ketamine gtt started", or its heading), and its
-        // later rows ("Diplopia reported; rate decreased") speak of it all the same.
-        if (!isTableRow(ft, a)) return false;
-        s = tableStart(ft, a);
-        e = tableEnd(ft, b);
-        if (!ref.requires.test(ft.slice(s, a) + ' ' + ft.slice(b, e))) return false;
-      }
-    }
+    if (ref.requires !== null && this.requirementDistance(ref, first, last) === Infinity) return false;
     return true;
   }
 
@@ -324,7 +311,12 @@ class FormCheck implements Acceptor<FormRef> {
     return best;
   }
 
-  /** Characters between the mention and the nearest match of its requirement (as accept looks). */
+  /**
+   * Characters between the mention and the nearest match of its requirement, or Infinity where
+   * none is near enough: on the mention's own line, or in a table anywhere in it (a flowsheet
+   * names its subject once, "Ketamine gtt started" or its heading, and its later rows,
+   * "Diplopia reported; rate decreased", speak of it all the same).
+   */
   private requirementDistance(ref: FormRef, first: number, last: number): number {
     if (ref.requires === null) return 0;
     const ft = this.tokens.text;
