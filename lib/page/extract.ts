@@ -1,8 +1,9 @@
 /**
  * DOM → text with a map back to the text nodes. The text is what the engine reads; block elements
  * become line breaks (so "Denies aura" in one paragraph never negates "photophobia" in the next),
- * table cells in one row become tabs (so a flowsheet row "Aura | none" stays one clause).
- * Nothing here writes to the DOM.
+ * table cells in one row become tabs (so a flowsheet row "Aura | none" stays one clause), and a
+ * checkbox or radio button becomes "[x]" or "[ ]" (so "Aura ( ) Yes (•) No" on a live form reads as
+ * the printed form does). Nothing here writes to the DOM.
  */
 
 /**
@@ -198,8 +199,11 @@ export class TextExtractor {
           const upper = tag.toUpperCase();
           if ((upper === 'IFRAME' || upper === 'FRAME') && options.onFrame) {
             options.onFrame(el as HTMLIFrameElement);
-          } else if ((upper === 'TEXTAREA' || upper === 'INPUT') && options.onField) {
-            options.onField(el as HTMLTextAreaElement);
+          } else if (upper === 'TEXTAREA' || upper === 'INPUT') {
+            const box = upper === 'INPUT' ? boxMark(el as HTMLInputElement) : null;
+            // A box is part of the text; a field's value is read apart from it.
+            if (box !== null) this.mark(box);
+            else options.onField?.(el as HTMLTextAreaElement);
           }
         } else if (!(options.exclude && options.exclude(el)) && !el.hasAttribute('hidden')) {
           if (BLOCK.has(tag)) this.brk('\n');
@@ -262,6 +266,13 @@ export class TextExtractor {
     else if (CELL.has(tag)) this.brk('\t');
   }
 
+  /** Text that stands for an element and belongs to no text node (a checkbox's state). */
+  private mark(text: string): void {
+    if (this.pendingBreak) this.push(this.pendingBreak);
+    this.pendingBreak = '';
+    this.push(text);
+  }
+
   private push(part: string): void {
     this.partStarts.push(this.textLength);
     this.parts.push(part);
@@ -300,6 +311,18 @@ export class TextExtractor {
   result(): Extracted {
     return { text: this.parts.join(''), nodes: this.nodes, starts: this.starts };
   }
+}
+
+/**
+ * What a checkbox or radio button says, written as a chart prints a smart form ("Aura: [ ] Yes
+ * [x] No"), so the context rules that read printed boxes read live ones the same way. Its state
+ * as the user sees it now (the property, not the attribute); null for any other input.
+ */
+export function boxMark(input: HTMLInputElement): string | null {
+  const type = (input.getAttribute('type') ?? '').toLowerCase();
+  if (type !== 'checkbox' && type !== 'radio') return null;
+  const checked = typeof input.checked === 'boolean' ? input.checked : input.hasAttribute('checked');
+  return checked ? ' [x] ' : ' [ ] ';
 }
 
 /** How many nodes the walk visits between two looks at the clock. */

@@ -11,7 +11,7 @@
 import { analyze, type Engine, type StringTable } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
-import { TextExtractor, blockAround, locate, textBefore } from './extract';
+import { TextExtractor, blockAround, boxMark, locate, textBefore } from './extract';
 import { HighlightRegistry, highlightApi, placeFinding, type PlacedFinding } from './highlights';
 import { NodeIndex } from './node-index';
 
@@ -231,6 +231,8 @@ interface DocUnit {
   fieldsDirty: boolean;
   /** Nodes a page update added or changed, read again block by block (when no full pass is due). */
   updated: Set<Node>;
+  /** Those of `updated` that only a box ticked or unticked changed (their words are as they were). */
+  boxes: Set<Node>;
   /** Findings were dropped since the last report: the next one must replace, not append. */
   dropped: boolean;
   job: PassJob | null;
@@ -418,6 +420,7 @@ export class PageScanner {
       dirty: true,
       fieldsDirty: false,
       updated: new Set(),
+      boxes: new Set(),
       dropped: false,
       job: null,
       ac,
@@ -451,7 +454,17 @@ export class PageScanner {
   private onInput(unit: DocUnit, e: Event): void {
     const t = e.target as Element | null;
     const tag = t?.tagName;
-    if (tag === 'TEXTAREA' || tag === 'INPUT') {
+    if (t && tag === 'INPUT' && boxMark(t as HTMLInputElement) !== null) {
+      // A box ticked or unticked changes the page text ("[ ]" to "[x]") without a mutation: its
+      // block is read again, with the radio buttons beside it that the browser unticked.
+      const block = t.parentNode ?? t;
+      if (unit.job) unit.dirty = true;
+      else if (!unit.dirty && !unit.updated.has(block)) {
+        unit.updated.add(block);
+        unit.boxes.add(block);
+      }
+      this.schedule();
+    } else if (tag === 'TEXTAREA' || tag === 'INPUT') {
       unit.fieldsDirty = true;
       this.schedule();
     }
@@ -487,8 +500,8 @@ export class PageScanner {
         // Read again only where the page changed: the added nodes, the changed text, the element
         // that lost children (its text, and so the context of what stays, changed). A header that
         // went away changed the context of everything after it: that takes a full pass.
-        if (r.type === 'characterData' || removal) unit.updated.add(r.target);
-        if (r.type === 'childList') for (const n of r.addedNodes) if (!this.isOwnNode(n)) unit.updated.add(n);
+        if (r.type === 'characterData' || removal) this.changedAt(unit, r.target);
+        if (r.type === 'childList') for (const n of r.addedNodes) if (!this.isOwnNode(n)) this.changedAt(unit, n);
         if (this.removedHeader(unit, r)) unit.dirty = true;
       }
     }
@@ -498,10 +511,18 @@ export class PageScanner {
     // every touched document gets a full pass and its old highlights are checked wholesale below.
     for (const unit of touched) {
       if (unit.job && huge) unit.job = null;
-      if (unit.dirty) unit.updated.clear();
+      if (unit.dirty) {
+        unit.updated.clear();
+        unit.boxes.clear();
+      }
       this.dropStale(unit, huge ? null : records);
     }
     this.schedule();
+  }
+
+  private changedAt(unit: DocUnit, node: Node): void {
+    unit.updated.add(node);
+    unit.boxes.delete(node);
   }
 
   /** Whether a mutation took away text that was (or may have been) a section header. */
@@ -613,6 +634,7 @@ export class PageScanner {
         if (update === 'full') {
           unit.dirty = true;
           unit.updated.clear();
+          unit.boxes.clear();
           continue;
         }
         if (update.added !== null && !unit.dropped && this.isLastWithFindings(unit)) appended.push(...update.added);
@@ -626,7 +648,10 @@ export class PageScanner {
           unit.job = this.newJob(unit, !unit.dirty);
           unit.dirty = false;
           unit.fieldsDirty = false;
-          if (!unit.job.fieldsOnly) unit.updated.clear();
+          if (!unit.job.fieldsOnly) {
+            unit.updated.clear();
+            unit.boxes.clear();
+          }
         }
         const finished = this.advance(unit, unit.job, deadline);
         if (!finished) {
@@ -810,11 +835,16 @@ export class PageScanner {
     const root = unit.doc.body ?? unit.doc.documentElement;
     if (!root) return 'full';
     const blocks = new Set<Element>();
+    // Blocks whose words no update changed (only boxes were ticked): they bring no new header.
+    const boxOnly = new Set<Element>();
+    const worded = new Set<Element>();
     for (const n of unit.updated) {
       if (!n.isConnected) continue; // added and removed again: nothing to read
       const where = blockAround(n, root, exclude);
-      if (where.block) blocks.add(where.block);
-      else if (where.content) return 'full';
+      if (where.block) {
+        blocks.add(where.block);
+        (unit.boxes.has(n) ? boxOnly : worded).add(where.block);
+      } else if (where.content) return 'full';
       // A block put among a line's inline content cuts that line in two: the context of the text
       // on either side changed, so the block holding the line is read again as a whole.
       if (where.block === n && n.parentNode && splitsLine(n as Element, root, exclude)) {
@@ -824,6 +854,8 @@ export class PageScanner {
       }
     }
     unit.updated.clear();
+    unit.boxes.clear();
+    for (const b of worded) boxOnly.delete(b);
     // The outermost blocks, in document order, grouped into runs of neighbours (a hundred
     // paragraphs appended together are one text, read with one lead-in).
     const outer = [...blocks].filter((b) => {
@@ -854,6 +886,8 @@ export class PageScanner {
       const ex = new TextExtractor(group, {
         exclude,
         onField: (el) => {
+          // A block read again meets the fields it held before: each is listed once.
+          if (unit.fieldEls.includes(el)) return;
           unit.fieldEls.push(el);
           unit.fieldsDirty = true;
         },
@@ -874,7 +908,7 @@ export class PageScanner {
       if (text.length === 0) continue;
       // A new header heads the text after it too: unless nothing follows, that takes a full pass.
       // A header rendered again as it was is no new header: the findings below have its context.
-      const same = group.length === 1 && sameHeader(unit, group[0]!);
+      const same = (group.length === 1 && sameHeader(unit, group[0]!)) || group.every((b) => boxOnly.has(b));
       if (!same && holdsSectionHeader(this.opts.engine, text) && followedByContent(group[group.length - 1]!, root))
         return 'full';
       const lead = textBefore(group[0]!, root, ANALYZE_LEAD_CHARS, ANALYZE_CHUNK_CHARS, SECTION_LINE_MAX, exclude);

@@ -169,6 +169,43 @@ describe('SOAP note in <textarea> and <input> fields', () => {
   });
 });
 
+describe('smart form with radio buttons and checkboxes', () => {
+  it('reads the ticked box as the answer and follows the user ticking another, without touching the form', async () => {
+    const page = await open('ketamine-screening-form.html');
+    const tabId = await tabIdOf(h, page);
+    const nameOf = (hl: Record<string, string[]>, word: string) =>
+      Object.keys(hl).find((n) => hl[n]!.some((w) => w.toLowerCase() === word)) ?? null;
+    const hl = await waitForFrameHighlights(page, has('psychosis', 'vomiting', 'nausea', 'pregnant'));
+    expect(nameOf(hl, 'psychosis')).toMatch(/-negated$/);
+    expect(nameOf(hl, 'pregnant')).toMatch(/-negated$/);
+    expect(nameOf(hl, 'uncontrolled hypertension')).toMatch(/-negated$/);
+    expect(nameOf(hl, 'vomiting')).toMatch(/-negated$/);
+    expect(nameOf(hl, 'nausea')).not.toMatch(/-negated$/);
+    expect(nameOf(hl, 'migraine with aura')).not.toMatch(/-negated$/);
+
+    // The nurse ticks "Yes": the psychosis history is no longer denied, on the page and for the panel.
+    await page.click('#psych-yes');
+    await waitForFrameHighlights(page, (now) => /-historical$/.test(nameOf(now, 'psychosis') ?? ''), 5000);
+    await expect
+      .poll(
+        async () =>
+          (await tabState(h, tabId))?.frames
+            .flatMap((f) => f.findings)
+            .find((f) => f.concept === 'ketamine-ci-psychosis')?.assertion,
+        { timeout: 5000 },
+      )
+      .toBe('historical');
+    await page.click('#sx-vomiting');
+    await waitForFrameHighlights(page, (now) => nameOf(now, 'vomiting') === 'chartlight-symptom', 5000);
+    expect(await page.isChecked('#psych-yes')).toBe(true);
+    expect(await page.isChecked('#psych-no')).toBe(false);
+    const log = await probeLog(page);
+    expect(log.inApp).toEqual([]);
+    expect(log.outside).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('contenteditable note editor inside an iframe', () => {
   it('updates findings while typing, without moving the caret or touching the editor', async () => {
     const page = await open('editor-iframe.html');

@@ -56,6 +56,22 @@ describe('TextExtractor', () => {
     expect(text.endsWith('Shadow nausea')).toBe(true);
   });
 
+  it('writes a checkbox or radio button as the box a printed form shows, in its state now', () => {
+    const d = doc(
+      '<p>Aura: <input type="radio" name="a"> Yes <input type="radio" name="a" checked> No</p>' +
+        '<p><input type="checkbox" id="n">Nausea <input type="CHECKBOX" checked>Photophobia</p>' +
+        '<p>Onset: <input type="text" value="sudden"></p>',
+    );
+    expect(extractText(d.body).text).toBe('Aura:  [ ]  Yes  [x]  No\n [ ] Nausea  [x] Photophobia\nOnset: ');
+    (d.getElementById('n') as HTMLInputElement).checked = true;
+    const read = extractText(d.body);
+    expect(read.text.split('\n')[1]).toBe(' [x] Nausea  [x] Photophobia');
+    // The boxes belong to no text node: every node still starts where its own text does.
+    read.nodes.forEach((node, i) =>
+      expect(read.text.slice(read.starts[i], read.starts[i]! + node.data.length)).toBe(node.data),
+    );
+  });
+
   it('leaves out excluded elements (the card host)', () => {
     const d = doc('<p>aura</p><chartlight-card><p>nausea</p></chartlight-card>');
     expect(extractText(d.body, { exclude: (el) => el.localName === 'chartlight-card' }).text).toBe('aura');

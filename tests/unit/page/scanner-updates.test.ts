@@ -135,6 +135,40 @@ describe('page updates', () => {
     ac.abort();
   });
 
+  it('reads a line again when the user ticks a box in it, without a full pass', async () => {
+    setBody(
+      '<main><p>Aura: <input type="radio" name="aura" id="yes"> Yes <input type="radio" name="aura" checked> No</p>' +
+        '<p>Nausea: <input type="checkbox" id="nausea"></p></main>',
+    );
+    const { scanner, reports, ac } = started();
+    await scanner.idle();
+    expect(view(scanner)).toEqual(['aura:negated:Aura', 'nausea-vomiting:affirmed:Nausea']);
+    const { passes, updates } = scanner.stats;
+    // A click ticks the box and fires "input" as a user's would; the page's DOM does not change.
+    (document.getElementById('yes') as HTMLInputElement).click();
+    await settle(scanner);
+    expect(scanner.stats.passes).toBe(passes);
+    expect(scanner.stats.updates).toBe(updates + 1);
+    expect(view(scanner)).toEqual(['aura:affirmed:Aura', 'nausea-vomiting:affirmed:Nausea']);
+    expect(reports[reports.length - 1]!.findings.map((f) => f.assertion)).toEqual(['affirmed', 'affirmed']);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+
+  it('lists a field once however often the block around it is read again', async () => {
+    setBody('<main><div id="note">Reports aura. <textarea aria-label="Plan">Nausea</textarea></div></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    const line = document.getElementById('note')!.firstChild as Text;
+    for (const text of ['Reports photophobia. ', 'Reports phonophobia. ']) {
+      line.data = text;
+      await settle(scanner);
+    }
+    expect(view(scanner)).toEqual(['phonophobia:affirmed:phonophobia']);
+    expect(scanner.fieldFindings.map((f) => `${f.field}:${f.text}`)).toEqual(['Plan:Nausea']);
+    ac.abort();
+  });
+
   it('after any sequence of updates shows what a full pass would show', async () => {
     const SENTENCES = [
       'Denies aura.',
