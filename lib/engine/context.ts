@@ -394,7 +394,18 @@ export function indexSections(
           next = mid.lastToken + 1;
         }
       }
-      if (next < u) contentSinceHeader = true;
+      if (next < u) {
+        contentSinceHeader = true;
+        // A line-only header with its content beside it ("Allergies: sulfa") ends with its line, or
+        // with the sentence after it where the line goes on ("Allergies: NKDA. Takes rizatriptan").
+        const last = marks[marks.length - 1];
+        if (current?.lineOnly && last && last.rule === current && last.lastToken >= t) {
+          let end = last.lastToken + 2;
+          while (end < u && !boundaryBefore(tokens, end)) end++;
+          marks.push({ firstToken: end, lastToken: end - 1, rule: null });
+          current = null;
+        }
+      }
     }
     t = u;
     lineStart = lineEnd + 1;

@@ -96,6 +96,12 @@ export interface SectionRule {
   literal: string;
   /** Context the section gives to everything in it, or null for a section that resets context. */
   category: ContextFlag | null;
+  /**
+   * A header written with its content on its own line heads that line only: "Allergies: sulfa"
+   * in a banner says nothing of the note below it. Alone on its line it heads the lines after it,
+   * as any header does.
+   */
+  lineOnly?: boolean;
 }
 
 export interface CompiledContextRules {

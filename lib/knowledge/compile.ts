@@ -231,7 +231,11 @@ function compileContext(
     if (o.category !== null && !(typeof o.category === 'string' && FLAGS.has(o.category))) {
       throw new KnowledgeError(sectionsFile.file, `${where}.category`, 'must be a context flag or null');
     }
-    return { literal: o.literal, category: o.category as SectionRule['category'] };
+    if (o.lineOnly !== undefined && typeof o.lineOnly !== 'boolean')
+      throw new KnowledgeError(sectionsFile.file, `${where}.lineOnly`, 'must be true or false');
+    const section: SectionRule = { literal: o.literal, category: o.category as SectionRule['category'] };
+    if (o.lineOnly === true) section.lineOnly = true;
+    return section;
   });
   return { rules, sections };
 }

@@ -82,6 +82,17 @@ describe('knowledge compile', () => {
     );
   });
 
+  it('rejects a section whose lineOnly is not true or false, naming the section', () => {
+    const dir = copyMini();
+    const file = join(dir, 'context', 'sections.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { sections: Record<string, unknown>[] };
+    json.sections[2]!.lineOnly = 'yes';
+    writeFileSync(file, JSON.stringify(json, null, 2));
+    expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(
+      /sections\.json: sections\[2\]\.lineOnly: must be true or false/,
+    );
+  });
+
   it('lets two entries share a form only where both gate it with requires', () => {
     const dir = copyMini();
     const share = (id: string, requires?: string) =>
