@@ -79,6 +79,16 @@ const BLOCK = tags([
   'HTML',
 ]);
 const CELL = tags(['TD', 'TH']);
+/**
+ * Headings open a new part of the page, known to the section rules or not ("Vitals"): the walk puts
+ * a blank line before each, which ends the section above it as a blank line in a typed note does.
+ * Without it a family history would run on to the page's end under headings of no known name.
+ */
+const HEADING = tags(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
+
+export function isHeading(el: Element): boolean {
+  return HEADING.has(el.tagName);
+}
 const FRAME_OR_FIELD = tags(['IFRAME', 'FRAME', 'TEXTAREA', 'INPUT']);
 
 export interface Extracted {
@@ -206,7 +216,8 @@ export class TextExtractor {
             else options.onField?.(el as HTMLTextAreaElement);
           }
         } else if (!(options.exclude && options.exclude(el)) && !el.hasAttribute('hidden')) {
-          if (BLOCK.has(tag)) this.brk('\n');
+          if (HEADING.has(tag)) this.brk('\n\n');
+          else if (BLOCK.has(tag)) this.brk('\n');
           else if (CELL.has(tag)) this.brk('\t');
           let inside: Node | null;
           if (this.shadow && el.shadowRoot) {
@@ -281,7 +292,9 @@ export class TextExtractor {
 
   private brk(ch: string): void {
     if (this.textLength === 0) return;
-    if (ch === '\n' || this.pendingBreak === '') this.pendingBreak = ch;
+    // The strongest break wins: a blank line, then a line, then a tab.
+    if (this.pendingBreak === '\n\n') return;
+    if (ch !== '\t' || this.pendingBreak === '') this.pendingBreak = ch;
   }
 
   /** The text read so far between offsets a and b (as `result().text.slice(a, b)`). */
@@ -417,8 +430,9 @@ export function textBefore(
       // A line ends here (reading backwards): was it short enough to be a header?
       if (line > 0 && line <= shortLine) sawShortLine = true;
       if (total >= maxChars || (total >= minChars && sawShortLine)) break;
-      parts.push('\n');
-      total++;
+      const gap = laterBlock.nodeType === 1 && isHeading(laterBlock as Element) ? '\n\n' : '\n';
+      parts.push(gap);
+      total += gap.length;
       line = 0;
     }
     laterBlock = block ?? root;

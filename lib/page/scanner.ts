@@ -11,7 +11,7 @@
 import { analyze, type Engine, type StringTable } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
-import { TextExtractor, blockAround, boxMark, locate, textBefore } from './extract';
+import { TextExtractor, blockAround, boxMark, isHeading, locate, textBefore } from './extract';
 import { HighlightRegistry, highlightApi, placeFinding, type PlacedFinding } from './highlights';
 import { NodeIndex } from './node-index';
 
@@ -533,7 +533,12 @@ export class PageScanner {
     if (block && sameHeader(unit, block)) return false;
     const texts: string[] = [];
     if (r.type === 'characterData') texts.push(r.oldValue ?? '');
-    else for (const n of r.removedNodes) if (!this.isOwnNode(n)) texts.push(n.textContent ?? '');
+    else
+      for (const n of r.removedNodes) {
+        if (this.isOwnNode(n)) continue;
+        if (holdsHeading(n)) return true;
+        texts.push(n.textContent ?? '');
+      }
     let length = 0;
     for (const t of texts) length += t.length;
     if (length > REMOVED_TEXT_MAX) return true;
@@ -909,11 +914,18 @@ export class PageScanner {
       // A new header heads the text after it too: unless nothing follows, that takes a full pass.
       // A header rendered again as it was is no new header: the findings below have its context.
       const same = (group.length === 1 && sameHeader(unit, group[0]!)) || group.every((b) => boxOnly.has(b));
-      if (!same && holdsSectionHeader(this.opts.engine, text) && followedByContent(group[group.length - 1]!, root))
+      // So does a heading of any name: it ends the section above it (see extract.ts).
+      if (
+        !same &&
+        (holdsSectionHeader(this.opts.engine, text) || group.some(holdsHeading)) &&
+        followedByContent(group[group.length - 1]!, root)
+      )
         return 'full';
       const lead = textBefore(group[0]!, root, ANALYZE_LEAD_CHARS, ANALYZE_CHUNK_CHARS, SECTION_LINE_MAX, exclude);
-      const shift = lead.length > 0 ? lead.length + 1 : 0;
-      const all = shift > 0 ? `${lead}\n${text}` : text;
+      // The break a whole walk makes before the group: a blank line before a heading.
+      const gap = isHeading(group[0]!) ? '\n\n' : '\n';
+      const shift = lead.length > 0 ? lead.length + gap.length : 0;
+      const all = shift > 0 ? `${lead}${gap}${text}` : text;
       const found: Finding[] = [];
       for (let from = shift; from < all.length;) {
         // Offsets in the blocks' own text: the lead-in's lie before 0.
@@ -1259,6 +1271,11 @@ function followedByContent(node: Node, root: Node): boolean {
     }
   }
   return false;
+}
+
+/** Whether a node is or holds a heading element, which ends the section above it. */
+function holdsHeading(n: Node): boolean {
+  return n.nodeType === 1 && (isHeading(n as Element) || (n as Element).querySelector('h1,h2,h3,h4,h5,h6') !== null);
 }
 
 function hasWork(u: DocUnit): boolean {

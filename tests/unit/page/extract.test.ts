@@ -56,6 +56,11 @@ describe('TextExtractor', () => {
     expect(text.endsWith('Shadow nausea')).toBe(true);
   });
 
+  it('puts a blank line before a heading, which ends the section above it', () => {
+    const d = doc('<h2>Family History</h2><p>Mother: migraine.</p><h3>Today</h3><table><tr><td>Aura</td></tr></table>');
+    expect(extractText(d.body).text).toBe('Family History\nMother: migraine.\n\nToday\nAura');
+  });
+
   it('writes a checkbox or radio button as the box a printed form shows, in its state now', () => {
     const d = doc(
       '<p>Aura: <input type="radio" name="a"> Yes <input type="radio" name="a" checked> No</p>' +

@@ -155,6 +155,23 @@ describe('page updates', () => {
     ac.abort();
   });
 
+  it('a heading of no known name ends the family history above it, on a pass and on updates', async () => {
+    setBody('<main><h2>Family History</h2><p>Mother with migraine.</p><h2>Today</h2><p>Reports aura.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    expect(view(scanner)).toEqual(['migraine:family:migraine', 'aura:affirmed:aura']);
+    // Taken away, the heading no longer ends the section: the aura is the family's again.
+    document.querySelectorAll('h2')[1]!.remove();
+    await settle(scanner);
+    expect(view(scanner)).toEqual(['migraine:family:migraine', 'aura:family:aura']);
+    const h = document.createElement('h2');
+    h.textContent = 'Today';
+    document.querySelector('main p:last-child')!.before(h);
+    await settle(scanner);
+    expect(view(scanner)).toEqual(['migraine:family:migraine', 'aura:affirmed:aura']);
+    ac.abort();
+  });
+
   it('lists a field once however often the block around it is read again', async () => {
     setBody('<main><div id="note">Reports aura. <textarea aria-label="Plan">Nausea</textarea></div></main>');
     const { scanner, ac } = started();
@@ -181,7 +198,7 @@ describe('page updates', () => {
       'Vitals stable.',
     ];
     const op = fc.record({
-      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline', 'removeInline', 'split'),
+      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline', 'removeInline', 'split', 'heading'),
       at: fc.nat(),
       child: fc.nat(),
       sentence: fc.constantFrom(...SENTENCES),
@@ -201,7 +218,13 @@ describe('page updates', () => {
           const target = blocks[o.at % Math.max(1, blocks.length)];
           const p = document.createElement('p');
           p.textContent = o.sentence;
-          if (o.kind === 'append' || !target) main.append(p);
+          if (o.kind === 'heading') {
+            // A heading of no known name ends the section above it; a known one starts its own.
+            const h = document.createElement('h3');
+            h.textContent = o.at % 2 === 0 ? 'Today' : 'Family History';
+            if (target) target.before(h);
+            else main.append(h);
+          } else if (o.kind === 'append' || !target) main.append(p);
           else if (o.kind === 'insert') target.before(p);
           else if (o.kind === 'edit' && target.firstChild) (target.firstChild as Text).data = o.sentence;
           else if (o.kind === 'remove' && blocks.length > 1) target.remove();
@@ -216,7 +239,7 @@ describe('page updates', () => {
         ac.abort();
         expect(incremental).toEqual(await fullScan());
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
     );
   }, 60_000);
 
