@@ -297,12 +297,16 @@ class FormCheck implements Acceptor<FormRef> {
     return true;
   }
 
-  /** Of several entries' readings of one form, the one whose required words stand nearest it. */
+  /**
+   * Of several entries' readings of one form, the one whose required words stand nearest it; an
+   * entry that requires nothing ("pregnant" as a ketamine caution) is taken only where no other's
+   * words are near ("pregnant" beside a headache is the red flag).
+   */
   nearest(refs: readonly FormRef[], first: number, last: number): FormRef {
     let best = refs[0]!;
     let bestDistance = Infinity;
     for (const ref of refs) {
-      const d = this.requirementDistance(ref, first, last);
+      const d = ref.requires === null ? Number.MAX_VALUE : this.requirementDistance(ref, first, last);
       if (d < bestDistance) {
         bestDistance = d;
         best = ref;

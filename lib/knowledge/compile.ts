@@ -109,6 +109,9 @@ function checkReferences(entries: Entry[], fileOf: Map<string, string>, sourceId
     e.related.forEach((r, i) => {
       if (!ids.has(r)) throw new KnowledgeError(file, `related[${i}]`, `unknown entry "${r}"`);
     });
+    e.raisedBy?.forEach((r, i) => {
+      if (!ids.has(r)) throw new KnowledgeError(file, `raisedBy[${i}]`, `unknown entry "${r}"`);
+    });
   }
   for (const id of sourceIds) {
     if (!used.has(id)) throw new KnowledgeError(sourcesFile, id, 'source is never cited');
@@ -259,7 +262,8 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
   const forms: LexiconForm[] = [];
   const indexOf = new Map<string, number>();
   /** Each form's entry, and whether that entry's form is gated by `requires`. */
-  const seenForms = new Map<string, { id: string; gated: boolean }>();
+  /** Who reads each form so far: one entry may read it everywhere, any others only beside their words. */
+  const seenForms = new Map<string, { id: string; ungated: string | null }>();
   for (const e of entries) {
     if (!isHighlightCategory(e.category)) continue;
     const pageForms = e.surfaceForms.filter((f) => !f.searchOnly);
@@ -271,17 +275,21 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
       for (const text of [f.text, ...pluralVariants(f.text)]) {
         const key = f.caseSensitive ? `=${text.replace(/[\s-]+/g, ' ')}` : text.toLowerCase().replace(/[\s-]+/g, ' ');
         const other = seenForms.get(key);
-        // Two entries may share a form only where each counts it beside its own words ("diplopia"
-        // beside an aura, or beside ketamine); the matcher takes the one whose words stand nearest.
-        if (other && other.id !== e.id && !(other.gated && f.requires)) {
+        // Entries may share a form where each counts it beside its own words ("diplopia" beside an
+        // aura, or beside ketamine), and one of them may also count it everywhere else ("pregnant"
+        // is a ketamine caution, and beside a headache a red flag): the matcher takes the one whose
+        // words stand nearest, and the one without words only where no other's are near.
+        const clash = other && other.id !== e.id && !f.requires && other.ungated !== null && other.ungated !== e.id;
+        if (clash) {
           if (text !== f.text) continue; // a generated plural that is also a real form elsewhere
           throw new KnowledgeError(
             fileOf.get(e.id) ?? e.id,
             'surfaceForms',
-            `"${f.text}" is also a surface form of "${other.id}" (entries may share a form only where each gives it a requires pattern)`,
+            `"${f.text}" is also a surface form of "${other.ungated}" (entries may share a form only where all but one give it a requires pattern)`,
           );
         }
-        if (!other) seenForms.set(key, { id: e.id, gated: Boolean(f.requires) });
+        if (!other) seenForms.set(key, { id: e.id, ungated: f.requires ? null : e.id });
+        else if (!f.requires) other.ungated = e.id;
         const form: LexiconForm = { text, concept: idx };
         if (f.caseSensitive) form.caseSensitive = true;
         if (f.requires) form.requires = f.requires;

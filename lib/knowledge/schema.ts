@@ -99,6 +99,12 @@ export interface Entry {
    * hypertension does.
    */
   currentOnly?: boolean;
+  /**
+   * For a contraindication: other entries whose page mentions raise it too. A form two entries
+   * share is read as one of them ("pregnant" beside a headache is the pregnancy red flag), and the
+   * caution must not be lost when the page's words put it under the other.
+   */
+  raisedBy?: string[];
 }
 
 export interface Source {
@@ -143,8 +149,9 @@ const ENTRY_KEYS = new Set([
   'supervision',
   'contraindication',
   'currentOnly',
+  'raisedBy',
 ]);
-const OPTIONAL_ENTRY_KEYS = new Set(['codes', 'supervision', 'contraindication', 'currentOnly']);
+const OPTIONAL_ENTRY_KEYS = new Set(['codes', 'supervision', 'contraindication', 'currentOnly', 'raisedBy']);
 const FORM_KEYS = new Set(['text', 'caseSensitive', 'requires', 'searchOnly']);
 const SOURCE_KEYS = new Set(['id', 'authors', 'title', 'venue', 'year', 'doi', 'pmid', 'url', 'tier', 'note']);
 export const SUMMARY_MAX = 140;
@@ -307,6 +314,13 @@ export function validateEntry(raw: unknown, file: string): Entry {
     if (raw.currentOnly !== true) throw new KnowledgeError(file, 'currentOnly', 'must be true when present');
     if (!entry.contraindication) throw new KnowledgeError(file, 'currentOnly', 'applies to contraindications only');
     entry.currentOnly = true;
+  }
+  if ('raisedBy' in raw) {
+    const list = raw.raisedBy;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === 'string' && x))
+      throw new KnowledgeError(file, 'raisedBy', 'must be a non-empty list of entry ids');
+    if (!entry.contraindication) throw new KnowledgeError(file, 'raisedBy', 'applies to contraindications only');
+    entry.raisedBy = list as string[];
   }
   return entry;
 }

@@ -79,7 +79,7 @@ export function cautionMentions(data: PanelData, located: LocatedFinding[]): Cau
   return cautions
     .map((entry) => {
       const mentions = located
-        .filter((l) => l.finding.concept === entry.id)
+        .filter((l) => l.finding.concept === entry.id || entry.raisedBy?.includes(l.finding.concept))
         .sort((a, b) => STATUS_WEIGHT[statusOf(a.finding, entry)] - STATUS_WEIGHT[statusOf(b.finding, entry)]);
       const status: CautionStatus = mentions[0] ? statusOf(mentions[0].finding, entry) : 'not-mentioned';
       return { entry, status, mentions };

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine';
 import { compileKnowledge, pluralVariants } from '../../../lib/knowledge/compile';
 import { readKnowledgeFiles } from '../../../scripts/load-knowledge';
 
@@ -50,6 +51,19 @@ describe('knowledge compile', () => {
       'bad related',
       (e: Record<string, unknown>) => (e.related = ['missing']),
       /photophobia\.json: related\[0\]: unknown entry "missing"/,
+    ],
+    [
+      'raisedBy without a contraindication',
+      (e: Record<string, unknown>) => (e.raisedBy = ['aura']),
+      /photophobia\.json: raisedBy: applies to contraindications only/,
+    ],
+    [
+      'raisedBy naming no entry',
+      (e: Record<string, unknown>) => {
+        e.contraindication = 'caution';
+        e.raisedBy = ['missing'];
+      },
+      /photophobia\.json: raisedBy\[0\]: unknown entry "missing"/,
     ],
     [
       'currentOnly without a contraindication',
@@ -106,10 +120,35 @@ describe('knowledge compile', () => {
       'phonophobia',
       'photophobia',
     ]);
+    // One of them may read it everywhere as well.
     const dir2 = copyMini();
     editEntry(dir2, 'photophobia', (e) => (e.surfaceForms as unknown[]).push({ text: 'glare', requires: 'migraine' }));
     editEntry(dir2, 'phonophobia', (e) => (e.surfaceForms as unknown[]).push({ text: 'glare' }));
-    expect(() => compileKnowledge(readKnowledgeFiles(dir2))).toThrow(/"glare" is also a surface form of/);
+    expect(() => compileKnowledge(readKnowledgeFiles(dir2))).not.toThrow();
+    // Two may not, in either order.
+    for (const gatedFirst of [true, false]) {
+      const dir3 = copyMini();
+      const edits: [string, Record<string, unknown>][] = [
+        ['aura', { text: 'glare', requires: 'migraine' }],
+        ['photophobia', { text: 'glare' }],
+        ['phonophobia', { text: 'glare' }],
+      ];
+      for (const [id, form] of gatedFirst ? edits : [...edits].reverse())
+        editEntry(dir3, id, (e) => (e.surfaceForms as unknown[]).push(form));
+      expect(() => compileKnowledge(readKnowledgeFiles(dir3))).toThrow(
+        /"glare" is also a surface form of "pho[nt]ophobia"/,
+      );
+    }
+  });
+
+  it('reads a shared form as the entry whose words are near, else as the one that needs none', () => {
+    const dir = copyMini();
+    editEntry(dir, 'photophobia', (e) => (e.surfaceForms as unknown[]).push({ text: 'glare', requires: 'migraine' }));
+    editEntry(dir, 'phonophobia', (e) => (e.surfaceForms as unknown[]).push({ text: 'glare' }));
+    const engine = createEngine(compileKnowledge(readKnowledgeFiles(dir)).lexicon);
+    const concepts = (text: string) => analyze(engine, text).map((f) => `${f.text}:${f.concept}`);
+    expect(concepts('Glare bothers her.')).toEqual(['Glare:phonophobia']);
+    expect(concepts('Glare during a migraine.')).toEqual(['Glare:photophobia', 'migraine:migraine']);
   });
 
   it('rejects a surface form claimed by two entries', () => {

@@ -35,6 +35,7 @@ const ENTRY_ORDER = [
   'supervision',
   'contraindication',
   'currentOnly',
+  'raisedBy',
 ];
 const NESTED_ORDER: Record<string, string[]> = {
   detail: ['text', 'cite'],
