@@ -1,0 +1,38 @@
+/**
+ * The fact sheet's worked examples 29 and 30: a headache while anticoagulated and a headache in
+ * pregnancy are red flags on the page, beside the headache itself.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const knowledge = loadKnowledge();
+const engine = createEngine(knowledge.lexicon);
+const read = (text: string) => analyze(engine, text).map((f) => `${f.text}:${f.concept}:${f.assertion}`);
+const entry = (id: string) => knowledge.panel.entries.find((e) => e.id === id)!;
+
+describe('red flags of the worked examples', () => {
+  it('"On apixaban; new severe HA" flags the anticoagulation, as weakly sourced', () => {
+    expect(read('On apixaban; new severe HA — CT head ordered.')).toEqual([
+      'apixaban:red-flag-anticoagulation:affirmed',
+      'HA:headache:affirmed',
+    ]);
+    expect(entry('red-flag-anticoagulation').evidence.level).toBe('weak');
+  });
+
+  it('an anticoagulant with no headache near it is no flag', () => {
+    expect(read('Medications: apixaban 5 mg BID, metformin.')).toEqual([]);
+  });
+
+  it('"32 wks pregnant, HA" flags the pregnancy', () => {
+    expect(read('32 wks pregnant, HA w/ BP 158/102 — r/o preeclampsia.')).toEqual([
+      'pregnant:headache-in-pregnancy:affirmed',
+      'HA:headache:affirmed',
+      'preeclampsia:preeclampsia:uncertain',
+    ]);
+  });
+
+  it('"pregnant" with no headache near it is the ketamine caution', () => {
+    expect(read('Ketamine infusion planned. Not pregnant.')).toContain('pregnant:ketamine-ci-pregnancy:negated');
+  });
+});
