@@ -261,7 +261,6 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
   const concepts: LexiconConcept[] = [];
   const forms: LexiconForm[] = [];
   const indexOf = new Map<string, number>();
-  /** Each form's entry, and whether that entry's form is gated by `requires`. */
   /** Who reads each form so far: one entry may read it everywhere, any others only beside their words. */
   const seenForms = new Map<string, { id: string; ungated: string | null }>();
   for (const e of entries) {
