@@ -233,6 +233,10 @@ interface DocUnit {
   updated: Set<Node>;
   /** Those of `updated` that only a box ticked or unticked changed (their words are as they were). */
   boxes: Set<Node>;
+  /** The document's headings as last read (see headingsOf), to tell a re-render from a change. */
+  headings: string;
+  /** A heading was removed since the last read of the headings. */
+  headingRemoved: boolean;
   /** Findings were dropped since the last report: the next one must replace, not append. */
   dropped: boolean;
   job: PassJob | null;
@@ -421,6 +425,8 @@ export class PageScanner {
       fieldsDirty: false,
       updated: new Set(),
       boxes: new Set(),
+      headings: '',
+      headingRemoved: false,
       dropped: false,
       job: null,
       ac,
@@ -536,7 +542,8 @@ export class PageScanner {
     else
       for (const n of r.removedNodes) {
         if (this.isOwnNode(n)) continue;
-        if (holdsHeading(n)) return true;
+        // Whether that changed the page's sections is known once the batch is in (see update).
+        if (holdsHeading(n)) unit.headingRemoved = true;
         texts.push(n.textContent ?? '');
       }
     let length = 0;
@@ -714,6 +721,10 @@ export class PageScanner {
       fieldsOnly,
       frames,
     };
+    if (!fieldsOnly) {
+      unit.headings = headingsOf(unit.doc);
+      unit.headingRemoved = false;
+    }
     if (live) {
       unit.registry.clear();
       unit.byNode = job.byNode; // hovering works on what is already marked
@@ -878,6 +889,17 @@ export class PageScanner {
     for (const b of outer) {
       if (unit.headerBlocks.has(b) && !sameHeader(unit, b)) return 'full';
     }
+    // A heading ends the section above it: one taken away or put in changes the context of what
+    // follows, unless the page only rendered the same headings again (an app re-rendering a pane).
+    let headingsChanged = false;
+    if (unit.headingRemoved || outer.some(holdsHeading)) {
+      const now = headingsOf(unit.doc);
+      headingsChanged = now !== unit.headings;
+      unit.headings = now;
+      const removed = unit.headingRemoved;
+      unit.headingRemoved = false;
+      if (headingsChanged && removed) return 'full';
+    }
     let added: Finding[] | null = [];
     for (let gi = 0; gi < groups.length; gi++) {
       if (gi > 0 && this.now() >= deadline) {
@@ -917,7 +939,7 @@ export class PageScanner {
       // So does a heading of any name: it ends the section above it (see extract.ts).
       if (
         !same &&
-        (holdsSectionHeader(this.opts.engine, text) || group.some(holdsHeading)) &&
+        (holdsSectionHeader(this.opts.engine, text) || (headingsChanged && group.some(holdsHeading))) &&
         followedByContent(group[group.length - 1]!, root)
       )
         return 'full';
@@ -1271,6 +1293,13 @@ function followedByContent(node: Node, root: Node): boolean {
     }
   }
   return false;
+}
+
+/** The text of every heading of a document, in order: what decides where its sections end. */
+function headingsOf(doc: Document): string {
+  const out: string[] = [];
+  for (const h of doc.querySelectorAll('h1,h2,h3,h4,h5,h6')) out.push(h.textContent ?? '');
+  return out.join('\n');
 }
 
 /** Whether a node is or holds a heading element, which ends the section above it. */

@@ -172,6 +172,25 @@ describe('page updates', () => {
     ac.abort();
   });
 
+  it('reads a pane rendered again with the same headings as an update, not a full pass', async () => {
+    setBody(
+      '<main><h2>Family History</h2><p>Mother with migraine.</p>' +
+        '<div id="pane"><h2>Today</h2><p>Reports aura.</p></div><p>Photophobia.</p></main>',
+    );
+    const { scanner, ac } = started();
+    await scanner.idle();
+    const before = view(scanner);
+    expect(before).toEqual(['migraine:family:migraine', 'aura:affirmed:aura', 'photophobia:affirmed:Photophobia']);
+    const { passes } = scanner.stats;
+    const pane = document.getElementById('pane')!;
+    pane.replaceWith(pane.cloneNode(true));
+    await settle(scanner);
+    expect(scanner.stats.passes).toBe(passes);
+    expect(view(scanner)).toEqual(before);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+
   it('lists a field once however often the block around it is read again', async () => {
     setBody('<main><div id="note">Reports aura. <textarea aria-label="Plan">Nausea</textarea></div></main>');
     const { scanner, ac } = started();
