@@ -24,6 +24,15 @@ describe('knowledge/context', () => {
     for (const ref of ['NegEx', 'ConText', 'pyConTextNLP', 'medspaCy']) expect(source).toContain(ref);
   });
 
+  it('has no pattern that opens with a lookbehind', () => {
+    // All patterns run as one alternation over each sentence: a branch that opens with a lookbehind
+    // is tried at every character, where one that opens with its own text is skipped at once. A
+    // lookbehind after the text it guards says the same ("\?(?<![a-z]\?)"): the "?" rules cost
+    // about 4 ms of the 20k-node page's 39 ms of analysis written the first way.
+    const { rules } = JSON.parse(read('knowledge/context/rules.json')) as { rules: { pattern?: string }[] };
+    expect(rules.filter((r) => r.pattern?.startsWith('(?<')).map((r) => r.pattern)).toEqual([]);
+  });
+
   it('has every kind of rule the classifier uses', () => {
     const { rules } = JSON.parse(read('knowledge/context/rules.json')) as { rules: { category: string }[] };
     const kinds = new Set(rules.map((r) => r.category));
