@@ -36,3 +36,15 @@ describe('red flags of the worked examples', () => {
     expect(read('Ketamine infusion planned. Not pregnant.')).toContain('pregnant:ketamine-ci-pregnancy:negated');
   });
 });
+
+describe('red flags in the words charts use', () => {
+  it.each([
+    ['Fell and hit her head yesterday; headache since.', 'hit her head:red-flag-post-traumatic:affirmed'],
+    ['Concussion 2 weeks ago, daily headache since.', 'Concussion:red-flag-post-traumatic:affirmed'],
+    ['No head strike.', 'head strike:red-flag-post-traumatic:negated'],
+    ['Headache unlike prior headaches.', 'unlike prior headaches:red-flag-pattern-change:affirmed'],
+    ['This is not her usual headache.', 'not her usual headache:red-flag-pattern-change:affirmed'],
+  ])('%s', (text, expected) => {
+    expect(read(text)).toContain(expected);
+  });
+});
