@@ -6,9 +6,10 @@ import { scannedByParent, startContent } from '@/lib/page/content-main';
 // scope only: the settings index would bring fuse.js along.
 import { disabledCategories } from '@/lib/settings/scope';
 import './highlights.css';
-// The same rules again as text: adopted into open shadow roots and into frames the extension's
-// style sheet did not reach, where document-level ::highlight() rules do not apply.
-import highlightCss from './highlights.css?raw';
+// The same rules again as text, minified by the build: adopted into open shadow roots and into
+// frames the extension's style sheet did not reach, where document-level ::highlight() rules do
+// not apply.
+import highlightCss from './highlights.css?inline';
 
 export default defineContentScript({
   // Not in the manifest: the background registers it for granted sites and injects it on request.
