@@ -52,4 +52,21 @@ describe('brainstem symptoms as aura', () => {
       'diplopia: ketamine-physical-adverse-effects affirmed',
     );
   });
+
+  it('in an infusion note, a migraine or a "migraine with aura" diagnosis does not make them aura', () => {
+    // The reason for the infusion is named on the same line, often nearer than the drug: only an
+    // aura event ("during the aura", "brainstem aura") speaks for the aura reading.
+    for (const line of [
+      'Ketamine infusion for refractory migraine: diplopia at 20 min, rate decreased.',
+      'During the infusion for status migrainosus she reported diplopia.',
+      'Ketamine infusion for migraine with aura: transient dysarthria.',
+    ]) {
+      expect(found(line).filter((f) => /^(diplopia|dysarthria)/i.test(f))).toEqual([
+        expect.stringMatching(/: ketamine-physical-adverse-effects affirmed$/),
+      ]);
+    }
+    expect(found('Migraine with brainstem aura: dysarthria and vertigo with attacks.')).toContain(
+      'dysarthria: brainstem-aura-symptoms affirmed',
+    );
+  });
 });
