@@ -204,6 +204,12 @@ class TextContext {
     private readonly strings: StringTable,
   ) {}
 
+  /** Whether token k begins with a capital letter in the text as written (the tokens are folded). */
+  readonly capitalAt = (k: number): boolean => {
+    const c = this.text.charCodeAt(toOriginalStart(this.folded, this.tokens.starts[k]!, this.text.length));
+    return c >= 65 && c <= 90;
+  };
+
   /** Whether any mention overlaps tokens [first, last]. */
   readonly overlapsMention = (first: number, last: number): boolean => this.mentionIn(first, last) >= 0;
 
@@ -223,7 +229,7 @@ class TextContext {
   };
 
   classify(first: number, last: number): void {
-    this.marks ??= indexSections(this.engine.context, this.tokens, this.overlapsMention);
+    this.marks ??= indexSections(this.engine.context, this.tokens, this.overlapsMention, this.capitalAt);
     // Mentions come in text order, often several to a sentence: reuse the sentence found last when
     // this mention lies well inside it (its bounds were real boundaries, not the reach limit).
     const prev = this.sentence;

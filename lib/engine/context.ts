@@ -331,11 +331,15 @@ export function indexSections(
   engine: ContextEngine,
   tokens: Tokens,
   isContent: (first: number, last: number) => boolean,
+  /** Whether token k, the first of its line, is written with a capital (the original text's case). */
+  capitalAt: (k: number) => boolean = () => false,
 ): SectionMark[] {
   const marks: SectionMark[] = [];
   const { text, count, starts } = tokens;
   let current: SectionRule | null = null;
   let contentSinceHeader = false;
+  // The current section's header had its content beside it, and its rule ends it with the line.
+  let inline = false;
   let t = 0;
   let lineStart = 0;
   let colon = text.indexOf(':');
@@ -359,6 +363,12 @@ export function indexSections(
         current = null;
       }
     } else {
+      // "FHx: negative for migraine." then "Headache worse today": the next line is the note's
+      // own again, unless it carries the line on (lower case, indented, a bullet).
+      if (current && inline && startsAnew(tokens, t, lineStart, capitalAt)) {
+        marks.push({ firstToken: t, lastToken: t - 1, rule: null });
+        current = null;
+      }
       let next = t;
       if (colon !== -1 && colon < lineStart) colon = text.indexOf(':', lineStart);
       // A header is a few words at the line start, then a colon or the line's end.
@@ -396,9 +406,10 @@ export function indexSections(
       }
       if (next < u) {
         contentSinceHeader = true;
+        const last = marks[marks.length - 1];
+        if (last && last.lastToken >= t && last.rule === current) inline = !!current?.inlineEndsWithLine;
         // A line-only header with its content beside it ("Allergies: sulfa") ends with its line, or
         // with the sentence after it where the line goes on ("Allergies: NKDA. Takes rizatriptan").
-        const last = marks[marks.length - 1];
         if (current?.lineOnly && last && last.rule === current && last.lastToken >= t) {
           let end = last.lastToken + 2;
           while (end < u && !boundaryBefore(tokens, end)) end++;
@@ -411,6 +422,16 @@ export function indexSections(
     lineStart = lineEnd + 1;
   }
   return marks;
+}
+
+/**
+ * Whether the line whose first token is k starts anew rather than carrying the line above on: it
+ * begins at the margin with a capital letter. Lower case ("and stroke in father"), an indent, a
+ * bullet or a number carry it on.
+ */
+function startsAnew(tokens: Tokens, k: number, lineStart: number, capitalAt: (k: number) => boolean): boolean {
+  if (tokens.starts[k] !== lineStart || tokens.kinds[k] !== 1) return false;
+  return !isDigit(tokens.text.charCodeAt(lineStart)) && capitalAt(k);
 }
 
 /** Scratch results of trie lookups; each is read right after the lookup that wrote it. */

@@ -236,8 +236,11 @@ function compileContext(
     }
     if (o.lineOnly !== undefined && typeof o.lineOnly !== 'boolean')
       throw new KnowledgeError(sectionsFile.file, `${where}.lineOnly`, 'must be true or false');
+    if (o.inlineEndsWithLine !== undefined && typeof o.inlineEndsWithLine !== 'boolean')
+      throw new KnowledgeError(sectionsFile.file, `${where}.inlineEndsWithLine`, 'must be true or false');
     const section: SectionRule = { literal: o.literal, category: o.category as SectionRule['category'] };
     if (o.lineOnly === true) section.lineOnly = true;
+    if (o.inlineEndsWithLine === true) section.inlineEndsWithLine = true;
     return section;
   });
   return { rules, sections };

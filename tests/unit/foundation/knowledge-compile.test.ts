@@ -107,6 +107,17 @@ describe('knowledge compile', () => {
     );
   });
 
+  it('rejects a section whose inlineEndsWithLine is not true or false, naming the section', () => {
+    const dir = copyMini();
+    const file = join(dir, 'context', 'sections.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { sections: Record<string, unknown>[] };
+    json.sections[3]!.inlineEndsWithLine = 1;
+    writeFileSync(file, JSON.stringify(json, null, 2));
+    expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(
+      /sections\.json: sections\[3\]\.inlineEndsWithLine: must be true or false/,
+    );
+  });
+
   it('lets two entries share a form only where both gate it with requires', () => {
     const dir = copyMini();
     const share = (id: string, requires?: string) =>

@@ -1,0 +1,67 @@
+/**
+ * A family-history header written with its content beside it ("FHx: negative for migraine.")
+ * heads that line and the lines that carry it on, not the next line that starts anew: the note's
+ * own findings after it are the patient's, not the family's.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const engine = createEngine(loadKnowledge().lexicon);
+const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+
+describe('an inline family header', () => {
+  it('leaves a line that starts anew to the patient', () => {
+    expect(read('FHx: negative for migraine.\nHeadache worse today with photophobia.')).toEqual([
+      'migraine negated',
+      'Headache affirmed',
+      'photophobia affirmed',
+    ]);
+    expect(read('Family History: Mother with migraine.\nPatient reports aura with each attack.')).toEqual([
+      'migraine family',
+      'aura affirmed',
+    ]);
+  });
+
+  it('heads the lines that carry it on: lower case, a bullet, an indent', () => {
+    expect(read('Family history: mother with migraine,\nalso cluster headache')).toEqual([
+      'migraine family',
+      'cluster headache family',
+    ]);
+    expect(read('FH: mother - migraine\n- also cluster headache')).toEqual([
+      'migraine family',
+      'cluster headache family',
+    ]);
+    expect(read('FHx: mother with migraine\n  cluster headache at 40')).toEqual([
+      'migraine family',
+      'cluster headache family',
+    ]);
+  });
+
+  it('heads the whole of its own line, past a full stop', () => {
+    expect(read('FH: migraine in mother. Cluster headache in brother.')).toEqual([
+      'migraine family',
+      'Cluster headache family',
+    ]);
+  });
+
+  it('alone on its line, heads the list under it', () => {
+    expect(read('Family History:\nMigraine\nCluster headache\n\nHPI: photophobia today.')).toEqual([
+      'Migraine family',
+      'Cluster headache family',
+      'photophobia affirmed',
+    ]);
+  });
+
+  it('reads the case of the text as written, past folded characters', () => {
+    // Soft hyphens before the line are folded away: folded offsets fall behind the original ones.
+    expect(read('FHx: migraine in mother.\u00ad\u00ad\u00ad\nNausea today.')).toEqual([
+      'migraine family',
+      'Nausea affirmed',
+    ]);
+    expect(read('FHx: migraine in mother.\u00ad\u00ad\u00ad\nnausea too.')).toEqual([
+      'migraine family',
+      'nausea family',
+    ]);
+  });
+});
