@@ -1,5 +1,5 @@
 /**
- * A family-history header written with its content beside it ("FHx: negative for migraine.")
+ * A family-history or past-history header written with its content beside it ("FHx: negative for migraine.")
  * heads that line and the lines that carry it on, not the next line that starts anew: the note's
  * own findings after it are the patient's, not the family's.
  */
@@ -62,6 +62,39 @@ describe('an inline family header', () => {
     expect(read('FHx: migraine in mother.\u00ad\u00ad\u00ad\nnausea too.')).toEqual([
       'migraine family',
       'nausea family',
+    ]);
+  });
+});
+
+describe('an inline past-history header', () => {
+  it('leaves a line that starts anew to the present', () => {
+    expect(read('PMH: depression\nNew photophobia and neck stiffness today.')).toEqual([
+      'photophobia affirmed',
+      'neck stiffness affirmed',
+    ]);
+    expect(read('Past medical history: HTN, migraine.\nToday reports thunderclap onset.')).toEqual([
+      'HTN historical',
+      'migraine historical',
+      'thunderclap affirmed',
+    ]);
+  });
+
+  it('heads the lines that carry it on, and the list under it when alone on its line', () => {
+    expect(read('PMH: migraine since age 12,\naura in her twenties')).toEqual([
+      'migraine historical',
+      'aura historical',
+    ]);
+    expect(read('Past medical history:\nMigraine with aura\nCluster headache')).toEqual([
+      'Migraine with aura historical',
+      'Cluster headache historical',
+    ]);
+  });
+
+  it('is not the rule of a treatment list, whose items often start with a capital', () => {
+    expect(read('Prior medications: topiramate (paresthesias)\nPropranolol (fatigue)')).toEqual([
+      'topiramate historical',
+      'Propranolol historical',
+      'fatigue historical',
     ]);
   });
 });
