@@ -51,8 +51,12 @@ describe('a line-only header', () => {
   });
 
   it('other headers still head the lines below them', () => {
-    expect(read('Past medical history: asthma\nMigraine with aura since age 12.')).toEqual([
-      'Migraine with aura historical',
+    // Not past medical history any more: written inline, it ends with its line when the next line
+    // starts anew (family-lines.test.ts). A treatment list still heads the lines below.
+    expect(read('Prior treatments: propranolol\nTopiramate, stopped for paresthesias.')).toEqual([
+      'propranolol historical',
+      'Topiramate historical',
     ]);
+    expect(read('Past medical history:\nMigraine with aura since age 12.')).toEqual(['Migraine with aura historical']);
   });
 });
