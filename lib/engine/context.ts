@@ -875,6 +875,50 @@ const CHAIN_FILLER = wordSet([
  * other with only function words between them chain instead ("no family history of migraine" is
  * negated and family).
  */
+/** Words that make what follows them the time of the thing asked about, not the thing itself. */
+const CIRCUMSTANCE = wordSet(['during', 'before', 'after', 'between']);
+const CIRCUMSTANCE_DETERMINER = wordSet(['the', 'a', 'an', 'her', 'his', 'their', 'each', 'every', 'any']);
+/**
+ * The episode itself, which a question about its features takes as given. Not a trigger or an
+ * event: "Headache after head trauma: no" asks about the trauma.
+ */
+const EPISODE = wordSet([
+  'aura',
+  'auras',
+  'headache',
+  'headaches',
+  'ha',
+  'attack',
+  'attacks',
+  'migraine',
+  'migraines',
+  'episode',
+  'episodes',
+]);
+
+/**
+ * Whether the mention [first, last] is the episode during (before, after) which the thing asked
+ * about happens, with that thing on the other side of the link before the answer at `answer`:
+ * "Weakness during aura: no" and "Headache after exertion: no" deny the weakness and the exertion
+ * and take the aura and the headache as given.
+ */
+function inCircumstance(tokens: Tokens, s: Sentence, first: number, last: number, answer: number): boolean {
+  if (!wordIs(tokens, first, EPISODE)) return false;
+  let p = first - 1;
+  if (wordIs(tokens, p, CIRCUMSTANCE_DETERMINER)) p--;
+  if (wordIs(tokens, p, CIRCUMSTANCE)) {
+    for (let k = s.firstToken; k < p; k++) if (tokens.kinds[k] === 1) return true;
+    return false;
+  }
+  let q = last + 1;
+  if (!wordIs(tokens, q, CIRCUMSTANCE)) return false;
+  if (wordIs(tokens, q + 1, CIRCUMSTANCE_DETERMINER)) q++;
+  // "Aura before headache: no": the aura is what is asked about, the headache its time.
+  if (wordIs(tokens, q + 1, EPISODE)) return false;
+  for (let k = q + 1; k < answer; k++) if (tokens.kinds[k] === 1) return true;
+  return false;
+}
+
 function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: number, last: number): boolean {
   // A condition covers its whole consequence: "if HA persists, consider admission for status
   // migrainosus" keeps status migrainosus hypothetical.
@@ -1006,6 +1050,7 @@ export function applyCues(
     if (dir !== 'backward' && dir !== 'both') continue;
     const distance = cue.firstToken - last;
     if (hasNearer(best, cat, distance)) continue;
+    if (cat === 'negated' && inCircumstance(tokens, s, first, last, cue.firstToken)) continue;
     if (
       reaches(tokens, cues, last, cue.firstToken, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
       !interrupted(tokens, cues, cue, first, last)

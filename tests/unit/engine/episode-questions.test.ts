@@ -1,0 +1,34 @@
+/**
+ * A template's question about a feature of the episode ("Weakness during aura: no") denies the
+ * feature and takes the episode as given; a question about the episode's trigger ("Headache after
+ * exertion: no") denies the trigger.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const engine = createEngine(loadKnowledge().lexicon);
+const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+
+describe('an answer to a question about the episode', () => {
+  it('denies the feature, not the episode it happens in', () => {
+    expect(read('Weakness during aura: no')).toEqual(['Weakness negated', 'aura affirmed']);
+    expect(read('Numbness during the aura - denies')).toEqual(['Numbness negated', 'aura affirmed']);
+    expect(read('Visual symptoms before headache: none')).toEqual(['headache affirmed']);
+  });
+
+  it('denies the trigger, not the headache it would bring on', () => {
+    expect(read('Headache after exertion: no')).toEqual(['Headache affirmed', 'exertion negated']);
+    expect(read('Headache after head trauma: no')).toEqual(['Headache affirmed', 'head trauma negated']);
+  });
+
+  it('denies the first of two episodes: the aura before the headache', () => {
+    expect(read('Aura before headache: no')).toEqual(['Aura negated', 'headache affirmed']);
+  });
+
+  it('still denies an episode asked about alone, or with "with"', () => {
+    expect(read('Aura: no')).toEqual(['Aura negated']);
+    expect(read('Vomiting with headaches: no')).toEqual(['Vomiting negated', 'headaches negated']);
+    expect(read('During aura: no weakness.')).toEqual(['aura affirmed', 'weakness negated']);
+  });
+});
