@@ -1,0 +1,23 @@
+/**
+ * A treatment talked about as an option, or one the patient wants to think about, is not a
+ * treatment given: it reads hypothetical, as "Discussed ketamine infusion as an option" did.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const engine = createEngine(loadKnowledge().lexicon);
+const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+
+describe('a treatment discussed after its name', () => {
+  it('is hypothetical when discussed as an option or while the patient decides', () => {
+    expect(read('Ketamine was discussed as an option.')).toEqual(['Ketamine hypothetical']);
+    expect(read('Ketamine as an alternative to DHE.')).toEqual(['Ketamine hypothetical', 'DHE affirmed']);
+    expect(read('Ketamine discussed, patient prefers to wait.')).toEqual(['Ketamine hypothetical']);
+    expect(read('Ketamine discussed, pt would like to think about it.')).toEqual(['Ketamine hypothetical']);
+  });
+
+  it('is given when it was only discussed with a colleague', () => {
+    expect(read('Ketamine discussed with pharmacy; infusion started at 14:00.')).toEqual(['Ketamine affirmed']);
+  });
+});
