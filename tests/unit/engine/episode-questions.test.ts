@@ -1,7 +1,7 @@
 /**
  * A template's question about a feature of the episode ("Weakness during aura: no") denies the
  * feature and takes the episode as given; a question about the episode's trigger ("Headache after
- * exertion: no") denies the trigger.
+ * exertion: no") denies the trigger. A finding "with prior attacks" was theirs.
  */
 import { describe, expect, it } from 'vitest';
 import { analyze, createEngine } from '../../../lib/engine';
@@ -30,5 +30,17 @@ describe('an answer to a question about the episode', () => {
     expect(read('Aura: no')).toEqual(['Aura negated']);
     expect(read('Vomiting with headaches: no')).toEqual(['Vomiting negated', 'headaches negated']);
     expect(read('During aura: no weakness.')).toEqual(['aura affirmed', 'weakness negated']);
+  });
+});
+
+describe('a finding "with prior attacks"', () => {
+  it('was a feature of past attacks', () => {
+    expect(read('She had scintillating scotoma with prior attacks.')).toEqual(['scintillating scotoma historical']);
+    expect(read('Nausea with past migraines.')).toEqual(['Nausea historical', 'migraines affirmed']);
+  });
+
+  it('is today\u2019s when compared with them', () => {
+    expect(read('Nausea worse than with prior attacks.')).toEqual(['Nausea affirmed']);
+    expect(read('Photophobia as in previous attacks.')).toEqual(['Photophobia affirmed']);
   });
 });
