@@ -329,8 +329,12 @@ class FormCheck implements Acceptor<FormRef> {
     const s = lineStart(ft, Math.max(0, a - REQUIRES_WINDOW), a);
     const e = lineEnd(ft, b, Math.min(ft.length, b + REQUIRES_WINDOW));
     const d = nearestMatch(ref.requires, ft, s, a, b, e);
-    if (d !== Infinity || !isTableRow(ft, a)) return d;
-    return nearestMatch(ref.requires, ft, tableStart(ft, a), a, b, tableEnd(ft, b));
+    if (d !== Infinity) return d;
+    if (isTableRow(ft, a)) return nearestMatch(ref.requires, ft, tableStart(ft, a), a, b, tableEnd(ft, b));
+    // A timed log ("09:00 Ketamine infusion started", then "09:30 Mild nystagmus noted") names its
+    // drug once, at its start: earlier entries of the same log carry it, later ones do not.
+    if (isLogLine(ft, s)) return nearestMatch(ref.requires, ft, logStart(ft, a), a, b, b);
+    return Infinity;
   }
 }
 
@@ -433,6 +437,41 @@ function addUnlessOverlapping(table: MentionTable, from: MentionTable, i: number
 
 /** How far the rows of one table carry a `requires` context to one another, either way. */
 const TABLE_WINDOW = 2000;
+
+/**
+ * How far back the entries of a timed log carry their drug. Less than the lead-in a page chunk is
+ * read with, so that the page finds what the CLI finds.
+ */
+const LOG_WINDOW = 1000;
+
+/**
+ * A log entry's opening time, on the folded text: "09:15", "0915", "9:15 pm", "at 20 min",
+ * "t+15", "15 min", then a separator or the entry's words.
+ */
+const LOG_TIME =
+  /[ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[ap]\.?m\.?)?|\d{4}h?|t[ \t]*\+[ \t]*\d{1,3}(?:[ \t]*(?:min|mins|minutes|hr|hrs)\b)?|(?:at[ \t]+)?\d{1,3}[ \t]*(?:min|mins|minutes|hr|hrs)\b)[ \t]*(?:[-:\u2013\t]|[ \t]?(?=[a-z]))/y;
+
+/** Whether the line starting at `s` is an entry of a timed log. */
+function isLogLine(text: string, s: number): boolean {
+  LOG_TIME.lastIndex = s;
+  return LOG_TIME.test(text);
+}
+
+/**
+ * Where the log around `at` begins: its first entry (blank lines between entries do not end it),
+ * with the line above it (the log's heading), within LOG_WINDOW.
+ */
+function logStart(text: string, at: number): number {
+  const floor = Math.max(0, at - LOG_WINDOW);
+  let s = lineStart(text, floor, at);
+  while (s > floor) {
+    const above = lineStart(text, floor, s - 1);
+    const kind = lineKind(text, above);
+    s = above;
+    if (kind !== BLANK && !isLogLine(text, above)) break; // the heading: kept, then stop
+  }
+  return s;
+}
 
 /** Whether the line around `at` is a table row: the page's extraction puts a tab between cells. */
 function isTableRow(text: string, at: number): boolean {
