@@ -44,7 +44,21 @@ describe('red flags in the words charts use', () => {
     ['No head strike.', 'head strike:red-flag-post-traumatic:negated'],
     ['Headache unlike prior headaches.', 'unlike prior headaches:red-flag-pattern-change:affirmed'],
     ['This is not her usual headache.', 'not her usual headache:red-flag-pattern-change:affirmed'],
+    [
+      'Sudden severe headache that started while lifting weights.',
+      'while lifting weights:red-flag-cough-exertion-headache:affirmed',
+    ],
+    ['Headache began when coughing.', 'when coughing:red-flag-cough-exertion-headache:affirmed'],
+    ['Thunderclap headache, onset with exertion.', 'onset with exertion:red-flag-cough-exertion-headache:affirmed'],
+    ['No focal weakness or numbness.', 'focal weakness:focal-neurological-deficit:negated'],
+    ['New facial droop and headache.', 'facial droop:focal-neurological-deficit:affirmed'],
   ])('%s', (text, expected) => {
     expect(read(text)).toContain(expected);
+  });
+});
+
+describe('exertion with no headache near it', () => {
+  it('is no red flag', () => {
+    expect(read('Social history: enjoys lifting weights and running.')).toEqual([]);
   });
 });
