@@ -659,7 +659,8 @@ function hides(d: FoundCue, c: FoundCue): boolean {
   if (!overlaps(d, c) || sameSpan(d, c)) return false;
   const pd = d.rule.category === 'pseudo';
   const pc = c.rule.category === 'pseudo';
-  if (pd !== pc) return pd;
+  // A pseudo-trigger inside a longer cue is part of that cue's words: "not help" in "did not help".
+  if (pd !== pc) return pd && !(c.firstToken < d.firstToken && d.lastToken <= c.lastToken);
   if (d.firstToken <= c.firstToken && c.lastToken <= d.lastToken) return true;
   if (c.firstToken <= d.firstToken && d.lastToken <= c.lastToken) return false;
   return d.rule.category !== c.rule.category && d.firstToken < c.firstToken;
