@@ -21,3 +21,10 @@ describe('a treatment discussed after its name', () => {
     expect(read('Ketamine discussed with pharmacy; infusion started at 14:00.')).toEqual(['Ketamine affirmed']);
   });
 });
+
+describe('a treatment the patient may use or take', () => {
+  it('is advice, not a medication taken', () => {
+    expect(read('Avoid NSAIDs; may use acetaminophen.')).toEqual(['NSAIDs hypothetical', 'acetaminophen hypothetical']);
+    expect(read('May repeat sumatriptan after 2 hours.')).toEqual(['sumatriptan hypothetical']);
+  });
+});
