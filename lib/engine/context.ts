@@ -381,6 +381,7 @@ export function indexSections(
         marks.push(h);
         current = h.rule && h.rule.category !== null ? h.rule : null;
         contentSinceHeader = false;
+        inline = false;
         next = h.lastToken + 1;
       }
       // Headers in running text ("... no aura. Family History: mother ..."): a known header after a
@@ -401,6 +402,7 @@ export function indexSections(
           marks.push(mid);
           current = mid.rule && mid.rule.category !== null ? mid.rule : null;
           contentSinceHeader = false;
+          inline = false;
           next = mid.lastToken + 1;
         }
       }

@@ -45,6 +45,14 @@ describe('an inline family header', () => {
     ]);
   });
 
+  it('leaves a header alone on its line after it to head its own list', () => {
+    expect(read('FHx: mother with migraine.\nPast medical history:\nMigraine with aura\nCluster headache')).toEqual([
+      'migraine family',
+      'Migraine with aura historical',
+      'Cluster headache historical',
+    ]);
+  });
+
   it('alone on its line, heads the list under it', () => {
     expect(read('Family History:\nMigraine\nCluster headache\n\nHPI: photophobia today.')).toEqual([
       'Migraine family',
