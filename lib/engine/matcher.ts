@@ -333,7 +333,10 @@ class FormCheck implements Acceptor<FormRef> {
     if (isTableRow(ft, a)) return nearestMatch(ref.requires, ft, tableStart(ft, a), a, b, tableEnd(ft, b));
     // A timed log ("09:00 Ketamine infusion started", then "09:30 Mild nystagmus noted") names its
     // drug once, at its start: earlier entries of the same log carry it, later ones do not.
-    if (isLogLine(ft, s)) return nearestMatch(ref.requires, ft, logStart(ft, a), a, b, b);
+    const ls = lineStart(ft, Math.max(0, a - LOG_WINDOW), a);
+    if ((ls === 0 || ft.charCodeAt(ls - 1) === 10) && isLogLine(ft, ls)) {
+      return nearestMatch(ref.requires, ft, logStart(ft, a), a, b, b);
+    }
     return Infinity;
   }
 }

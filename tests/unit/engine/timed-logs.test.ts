@@ -59,6 +59,14 @@ describe('a timed log', () => {
     ]);
   });
 
+  it('reads the entry time at the start of the line only, however long the line', () => {
+    const long = 'resting comfortably, '.repeat(10);
+    expect(read(`Ketamine infusion started.\n09:30 ${long}nystagmus noted`)).toContain('nystagmus affirmed');
+    expect(read(`Ketamine infusion started.\nNote: ${long}0930 then nystagmus noted`)).toEqual([
+      'Ketamine infusion affirmed',
+    ]);
+  });
+
   it('is a ketamine effect, not a brainstem aura', () => {
     expect(concepts('Ketamine infusion started.\nT+40: diplopia')).toContain(
       'ketamine-physical-adverse-effects:diplopia:affirmed',
