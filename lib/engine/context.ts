@@ -364,8 +364,8 @@ export function indexSections(
       }
     } else {
       // "FHx: negative for migraine." then "Headache worse today": the next line is the note's
-      // own again, unless it carries the line on (lower case, indented, a bullet).
-      if (current && inline && startsAnew(tokens, t, lineStart, capitalAt)) {
+      // own again, unless it carries the line on (lower case, a bullet, a number).
+      if (current && inline && startsAnew(tokens, t, capitalAt)) {
         marks.push({ firstToken: t, lastToken: t - 1, rule: null });
         current = null;
       }
@@ -427,13 +427,14 @@ export function indexSections(
 }
 
 /**
- * Whether the line whose first token is k starts anew rather than carrying the line above on: it
- * begins at the margin with a capital letter. Lower case ("and stroke in father"), an indent, a
- * bullet or a number carry it on.
+ * Whether the line whose first token is k starts anew rather than carrying the line above on: its
+ * first word begins with a capital letter. Lower case ("and stroke in father"), a bullet or a
+ * number carry it on. Leading blanks say nothing: a page's block keeps the blanks of its source,
+ * which the browser does not show.
  */
-function startsAnew(tokens: Tokens, k: number, lineStart: number, capitalAt: (k: number) => boolean): boolean {
-  if (tokens.starts[k] !== lineStart || tokens.kinds[k] !== 1) return false;
-  return !isDigit(tokens.text.charCodeAt(lineStart)) && capitalAt(k);
+function startsAnew(tokens: Tokens, k: number, capitalAt: (k: number) => boolean): boolean {
+  if (tokens.kinds[k] !== 1) return false;
+  return !isDigit(tokens.text.charCodeAt(tokens.starts[k]!)) && capitalAt(k);
 }
 
 /** Scratch results of trie lookups; each is read right after the lookup that wrote it. */

@@ -104,7 +104,7 @@ export interface SectionRule {
   lineOnly?: boolean;
   /**
    * A header written with its content beside it heads that line and the lines that carry it on
-   * (starting in lower case, indented, with a bullet), not the next line that starts anew with a
+   * (starting in lower case, with a bullet or a number), not the next line that starts anew with a
    * capital: "FHx: negative for migraine." then "Headache worse today" is the patient's headache.
    * Alone on its line it heads the lines after it, as any header does.
    */

@@ -23,7 +23,7 @@ describe('an inline family header', () => {
     ]);
   });
 
-  it('heads the lines that carry it on: lower case, a bullet, an indent', () => {
+  it('heads the lines that carry it on: lower case, a bullet, an indented lower-case line', () => {
     expect(read('Family history: mother with migraine,\nalso cluster headache')).toEqual([
       'migraine family',
       'cluster headache family',
@@ -50,6 +50,13 @@ describe('an inline family header', () => {
       'migraine family',
       'Migraine with aura historical',
       'Cluster headache historical',
+    ]);
+  });
+
+  it('reads an indented line by its first word: a page keeps blanks the browser does not show', () => {
+    expect(read('FHx: negative for migraine.\n  Headache worse today.')).toEqual([
+      'migraine negated',
+      'Headache affirmed',
     ]);
   });
 
