@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createEngine, type Engine } from '@/lib/engine/analyze';
-import { isLexicon } from '@/lib/messaging/contract';
+import { isLexicon, packMessage } from '@/lib/messaging/contract';
 import { scannedByParent, startContent } from '@/lib/page/content-main';
 // scope only: the settings index would bring fuse.js along.
 import { disabledCategories } from '@/lib/settings/scope';
@@ -63,7 +63,8 @@ function run(signal: AbortSignal, engine: Engine, disabled: ReadonlySet<string>,
       disabled,
       highlightCss,
       scanFrames,
-      send: (msg) => browser.runtime.sendMessage(msg),
+      // Findings travel packed: the message's size is what costs the page's main thread.
+      send: (msg) => browser.runtime.sendMessage(packMessage(msg)),
       onMessage: (listener) => {
         const l = (msg: unknown) => {
           listener(msg);

@@ -134,8 +134,161 @@ function isFindingList(v: unknown): v is WireFinding[] {
   return Array.isArray(v) && v.length <= MAX_FINDINGS_PER_MESSAGE && v.every(isFinding);
 }
 
+/**
+ * A findings message as the content script sends it: the same findings in a compact form. Chrome
+ * serialises a message at about 20 ns a byte on the page's main thread, and as objects a finding
+ * is some 450 bytes, most of them key names and sentences repeated for each finding of a sentence.
+ * Here each concept (id, category, title) and each sentence is written once, and a finding is a
+ * row of values; parseContentMessage unpacks it and validates the result as any findings message.
+ */
+export interface PackedFindings {
+  type: 'findings-packed';
+  /** [id, category, title] of each concept the findings name. */
+  concepts: [string, string, string][];
+  sentences: string[];
+  findings: PackedFinding[];
+  fields: PackedFinding[];
+  append?: true;
+  total?: number;
+}
+
+/**
+ * [concept index, text, start, end, assertion index (ASSERTIONS_PACKED), flag bits (1 << index in
+ * ASSERTION_PRECEDENCE), sentence index, sentenceStart, cues, field label (fields only)].
+ */
+export type PackedFinding = [number, string, number, number, number, number, number, number, PackedCue[], string?];
+/** [flag index in ASSERTION_PRECEDENCE, 0 phrase / 1 section, text, start, end]. */
+export type PackedCue = [number, number, string, number, number];
+
+/** What the content script sends: findings packed, every other message as it is. */
+export type ContentWire = Exclude<ContentToBackground, { type: 'findings' }> | PackedFindings;
+
+const ASSERTIONS_PACKED = ['affirmed', ...ASSERTION_PRECEDENCE] as const;
+
+/** The content script's side: a findings message in its compact form (other messages as they are). */
+export function packMessage(msg: ContentToBackground): ContentWire {
+  if (msg.type !== 'findings') return msg;
+  const concepts: [string, string, string][] = [];
+  const conceptAt = new Map<string, number>();
+  const sentences: string[] = [];
+  const sentenceAt = new Map<string, number>();
+  const row = (f: WireFinding): PackedFinding => {
+    // Keyed by all three: the message says what the finding says, even where one id had two titles.
+    const key = `${f.concept}\u0000${f.category}\u0000${f.title}`;
+    let c = conceptAt.get(key);
+    if (c === undefined) {
+      conceptAt.set(key, (c = concepts.length));
+      concepts.push([f.concept, f.category, f.title]);
+    }
+    let s = sentenceAt.get(f.sentence);
+    if (s === undefined) {
+      sentenceAt.set(f.sentence, (s = sentences.length));
+      sentences.push(f.sentence);
+    }
+    let bits = 0;
+    ASSERTION_PRECEDENCE.forEach((flag, i) => {
+      if (f[flag]) bits |= 1 << i;
+    });
+    const cues = f.cues.map((q): PackedCue => [
+      ASSERTION_PRECEDENCE.indexOf(q.flag),
+      q.kind === 'section' ? 1 : 0,
+      q.text,
+      q.start,
+      q.end,
+    ]);
+    const out: PackedFinding = [
+      c,
+      f.text,
+      f.start,
+      f.end,
+      ASSERTIONS_PACKED.indexOf(f.assertion),
+      bits,
+      s,
+      f.sentenceStart,
+      cues,
+    ];
+    if (f.field !== undefined) out.push(f.field);
+    return out;
+  };
+  const packed: PackedFindings = {
+    type: 'findings-packed',
+    concepts,
+    sentences,
+    findings: msg.findings.map(row),
+    fields: msg.fields.map(row),
+  };
+  if (msg.append) packed.append = true;
+  if (msg.total !== undefined) packed.total = msg.total;
+  return packed;
+}
+
+/**
+ * The packed rows as findings objects, or null where the shape is wrong: indices in range, types
+ * as the rows declare. What comes out is then validated as any findings list (isFindingList).
+ */
+function unpackRows(rows: unknown, concepts: unknown[], sentences: unknown[], field: boolean): unknown[] | null {
+  if (!Array.isArray(rows) || rows.length > MAX_FINDINGS_PER_MESSAGE) return null;
+  const out: unknown[] = [];
+  for (const r of rows) {
+    if (!Array.isArray(r) || r.length !== (field ? 10 : 9)) return null;
+    const [c, text, start, end, a, bits, s, sentenceStart, cues, label] = r as unknown[];
+    const concept = isInt(c) ? concepts[c] : undefined;
+    const sentence = isInt(s) ? sentences[s] : undefined;
+    if (!Array.isArray(concept) || concept.length !== 3 || sentence === undefined) return null;
+    if (!isInt(a) || a >= ASSERTIONS_PACKED.length || !isInt(bits) || bits >= 1 << ASSERTION_PRECEDENCE.length)
+      return null;
+    if (!Array.isArray(cues) || cues.length > 10) return null;
+    const cueObjs: unknown[] = [];
+    for (const q of cues) {
+      if (!Array.isArray(q) || q.length !== 5) return null;
+      const [flag, kind, qtext, qstart, qend] = q as unknown[];
+      if (!isInt(flag) || flag >= ASSERTION_PRECEDENCE.length || (kind !== 0 && kind !== 1)) return null;
+      cueObjs.push({
+        flag: ASSERTION_PRECEDENCE[flag],
+        text: qtext,
+        start: qstart,
+        end: qend,
+        kind: kind === 1 ? 'section' : 'phrase',
+      });
+    }
+    const f: Obj = {
+      concept: concept[0],
+      category: concept[1],
+      title: concept[2],
+      text,
+      start,
+      end,
+      assertion: ASSERTIONS_PACKED[a],
+      sentence,
+      sentenceStart,
+      cues: cueObjs,
+    };
+    ASSERTION_PRECEDENCE.forEach((flag, i) => (f[flag] = (bits & (1 << i)) !== 0));
+    if (field) f.field = label;
+    out.push(f);
+  }
+  return out;
+}
+
+/** A packed findings message as the findings message it stands for, unvalidated; null if malformed. */
+function unpackMessage(msg: Obj): Obj | null {
+  const { concepts, sentences } = msg;
+  if (!Array.isArray(concepts) || concepts.length > MAX_FINDINGS_PER_MESSAGE) return null;
+  if (!Array.isArray(sentences) || sentences.length > MAX_FINDINGS_PER_MESSAGE) return null;
+  const findings = unpackRows(msg.findings, concepts, sentences, false);
+  const fields = unpackRows(msg.fields, concepts, sentences, true);
+  if (!findings || !fields) return null;
+  const out: Obj = { type: 'findings', findings, fields, append: msg.append };
+  if (msg.total !== undefined) out.total = msg.total;
+  return out;
+}
+
 export function parseContentMessage(msg: unknown): ContentToBackground | null {
   if (!isObj(msg)) return null;
+  if (msg.type === 'findings-packed') {
+    const unpacked = unpackMessage(msg);
+    return unpacked && parseContentMessage(unpacked);
+  }
   if (msg.type === 'findings' && isFindingList(msg.findings) && isFindingList(msg.fields)) {
     if (msg.total !== undefined && !(isInt(msg.total) && msg.total >= 0 && msg.total <= MAX_TOTAL)) return null;
     const total = msg.total === undefined ? {} : { total: msg.total };
