@@ -460,20 +460,9 @@ function isLogLine(text: string, s: number): boolean {
   return LOG_TIME.test(text);
 }
 
-/**
- * Where the log around `at` begins: its first entry (blank lines between entries do not end it),
- * with the line above it (the log's heading), within LOG_WINDOW.
- */
+/** Where the log around `at` begins: its first entry, with the line above it (its heading). */
 function logStart(text: string, at: number): number {
-  const floor = Math.max(0, at - LOG_WINDOW);
-  let s = lineStart(text, floor, at);
-  while (s > floor) {
-    const above = lineStart(text, floor, s - 1);
-    const kind = lineKind(text, above);
-    s = above;
-    if (kind !== BLANK && !isLogLine(text, above)) break; // the heading: kept, then stop
-  }
-  return s;
+  return runStart(text, at, LOG_WINDOW, (s) => isLogLine(text, s));
 }
 
 /** Whether the line around `at` is a table row: the page's extraction puts a tab between cells. */
@@ -497,18 +486,23 @@ function lineKind(text: string, s: number): number {
   return blank ? BLANK : OTHER;
 }
 
-/**
- * Where the table around `at` begins: its first row (blank lines between rows do not end it), less
- * the line above it (the table's heading or caption), within TABLE_WINDOW.
- */
+/** Where the table around `at` begins: its first row, with the line above it (heading or caption). */
 function tableStart(text: string, at: number): number {
-  const floor = Math.max(0, at - TABLE_WINDOW);
+  return runStart(text, at, TABLE_WINDOW, (_, kind) => kind === ROW);
+}
+
+/**
+ * Where a run of lines around `at` begins (table rows, log entries: `isEntry`; blank lines between
+ * them do not end it), with the first other line above it (the run's heading), within `window`.
+ */
+function runStart(text: string, at: number, window: number, isEntry: (s: number, kind: number) => boolean): number {
+  const floor = Math.max(0, at - window);
   let s = lineStart(text, floor, at);
   while (s > floor) {
     const above = lineStart(text, floor, s - 1);
     const kind = lineKind(text, above);
     s = above;
-    if (kind === OTHER) break; // the heading: kept, then stop
+    if (kind !== BLANK && !isEntry(above, kind)) break; // the heading: kept, then stop
   }
   return s;
 }
