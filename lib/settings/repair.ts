@@ -8,6 +8,8 @@ import {
   SETTINGS_KEY,
   SETTINGS_VERSION,
   isHighlightCategory,
+  isLegacySettings,
+  storedCategoryList,
   type Settings,
   type StorageLike,
 } from './schema';
@@ -30,13 +32,13 @@ export function repairSettings(raw: unknown): Repaired<Settings> {
   }
   const notices: string[] = [];
   // Version 0 (before versioning) kept the list under "disabled"; carry it over.
-  const legacy = raw.version === undefined && 'disabled' in raw && !('disabledCategories' in raw);
+  const legacy = isLegacySettings(raw);
   if (typeof raw.version === 'number' && raw.version > SETTINGS_VERSION) {
     notices.push('Stored settings came from a newer version of Chartlight; settings it does not know were ignored.');
   } else if (raw.version !== SETTINGS_VERSION && !legacy && raw.version !== undefined) {
     notices.push('Stored settings had an unknown version and have been checked field by field.');
   }
-  const list = legacy ? raw.disabled : raw.disabledCategories;
+  const list = storedCategoryList(raw);
   let disabledCategories: Settings['disabledCategories'] = [];
   if (list !== undefined) {
     if (!Array.isArray(list)) {

@@ -32,3 +32,17 @@ export interface StorageLike {
   set(items: Record<string, unknown>): Promise<void>;
   remove?(keys: string | string[]): Promise<void>;
 }
+
+/**
+ * The stored list of switched-off categories, unchecked: under "disabledCategories", or under
+ * "disabled" in settings written before versioning. Shared by the repair (settings pages) and by
+ * the content script, which needs only the list and not the repair's notices.
+ */
+export function storedCategoryList(raw: Record<string, unknown>): unknown {
+  return isLegacySettings(raw) ? raw.disabled : raw.disabledCategories;
+}
+
+/** Settings from before versioning: no version, the list under "disabled". */
+export function isLegacySettings(raw: Record<string, unknown>): boolean {
+  return raw.version === undefined && 'disabled' in raw && !('disabledCategories' in raw);
+}

@@ -4,8 +4,7 @@
  * fuse.js and the knowledge schema so that it costs the content script almost nothing.
  */
 import type { HighlightCategory } from '../engine/types';
-import { repairSettings } from './repair';
-import { SETTINGS_KEY, isHighlightCategory, type StorageLike } from './schema';
+import { SETTINGS_KEY, isHighlightCategory, storedCategoryList, type StorageLike } from './schema';
 
 type Managed = { get(keys?: null): Promise<Record<string, unknown>> } | undefined;
 
@@ -30,12 +29,11 @@ export async function disabledCategories(local: StorageLike, managed: Managed): 
     ),
     managedRaw(managed),
   ]);
-  let user: HighlightCategory[] = [];
-  try {
-    user = repairSettings(stored).value.disabledCategories;
-  } catch {
-    // Settings beyond repair: highlight everything rather than fail.
-  }
+  // Read as repairSettings reads them (without its notices, which only the options page shows):
+  // anything unreadable highlights everything rather than fail.
+  const list =
+    typeof stored === 'object' && stored !== null ? storedCategoryList(stored as Record<string, unknown>) : [];
+  const user = Array.isArray(list) ? list.filter(isHighlightCategory) : [];
   const policy = policyRaw.disabledCategories;
   const locked = Array.isArray(policy) ? policy.filter(isHighlightCategory) : [];
   return new Set([...user, ...locked]);

@@ -2,9 +2,12 @@
  * The part of settings the content script and background read: categories switched off (user
  * under policy, garbage ignored) and policy sites (valid patterns only).
  */
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { HIGHLIGHT_CATEGORIES } from '../../../lib/engine/types';
 import { SETTINGS_KEY, disabledCategories, policySites } from '../../../lib/settings';
+import { repairSettings } from '../../../lib/settings/repair';
 
 describe('settings scope for the content script and background', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -22,6 +25,26 @@ describe('settings scope for the content script and background', () => {
     expect((await disabledCategories(fakeBrowser.storage.local, throwing)).size).toBe(0);
     const broken = { get: () => Promise.reject(new Error('x')), set: () => Promise.resolve() };
     expect((await disabledCategories(broken, undefined)).size).toBe(0);
+  });
+
+  it('reads the user’s categories from any stored value as the repair does (without its notices)', async () => {
+    const category = fc.oneof(fc.constantFrom(...HIGHLIGHT_CATEGORIES), fc.string({ maxLength: 8 }), fc.integer());
+    const list = fc.oneof(fc.array(category, { maxLength: 5 }), fc.anything());
+    const stored = fc.oneof(
+      fc.record(
+        { version: fc.oneof(fc.constantFrom(0, 1, 2), fc.anything()), disabledCategories: list, disabled: list },
+        { requiredKeys: [] },
+      ),
+      fc.anything(),
+    );
+    await fc.assert(
+      fc.asyncProperty(stored, async (value) => {
+        const local = { get: () => Promise.resolve({ [SETTINGS_KEY]: value }), set: () => Promise.resolve() };
+        const got = await disabledCategories(local, undefined);
+        expect([...got].sort()).toEqual([...new Set(repairSettings(value).value.disabledCategories)].sort());
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps the policy’s categories when the user’s settings cannot be read', async () => {
