@@ -138,6 +138,7 @@ describe('This page view', () => {
     expect(order[0]).toBe('red-flags');
     const g = await groupsByConcept(panel);
     expect(g['thunderclap-headache']).toEqual(['red-flags']);
+    expect(g['red-flag-cough-exertion-headache']).toEqual(['red-flags']); // "onset while lifting"
     expect(g['neck-stiffness']).toEqual(['red-flags']);
     expect(g['photophobia']).toEqual(['absent']); // "Denies photophobia."
     expect(g['subarachnoid-haemorrhage']).toEqual(['possible']); // "Possible …", "r/o SAH"

@@ -46,8 +46,10 @@ describe('red flags in the words charts use', () => {
     ['This is not her usual headache.', 'not her usual headache:red-flag-pattern-change:affirmed'],
     [
       'Sudden severe headache that started while lifting weights.',
-      'while lifting weights:red-flag-cough-exertion-headache:affirmed',
+      'started while lifting:red-flag-cough-exertion-headache:affirmed',
     ],
+    ['Headache while lifting weights at the gym.', 'while lifting weights:red-flag-cough-exertion-headache:affirmed'],
+    ['Sudden severe headache, onset while lifting.', 'onset while lifting:red-flag-cough-exertion-headache:affirmed'],
     ['Headache began when coughing.', 'when coughing:red-flag-cough-exertion-headache:affirmed'],
     ['Thunderclap headache, onset with exertion.', 'onset with exertion:red-flag-cough-exertion-headache:affirmed'],
     ['No focal weakness or numbness.', 'focal weakness:focal-neurological-deficit:negated'],
