@@ -4,11 +4,8 @@
  * keeps its own context.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+import { engine, read } from './read-findings';
+import { analyze } from '../../../lib/engine';
 
 describe('an allergy or intolerance', () => {
   it('is past, in a list or in a phrase', () => {

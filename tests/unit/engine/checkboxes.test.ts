@@ -4,11 +4,8 @@
  * checklist leaves that finding unchecked. The cue the card names is the boxes as written.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+import { engine, read } from './read-findings';
+import { analyze } from '../../../lib/engine';
 
 describe('a yes/no pair of boxes', () => {
   it.each([

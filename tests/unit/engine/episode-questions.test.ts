@@ -4,11 +4,7 @@
  * exertion: no") denies the trigger. A finding "with prior attacks" was theirs.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+import { read } from './read-findings';
 
 describe('an answer to a question about the episode', () => {
   it('denies the feature, not the episode it happens in', () => {

@@ -4,11 +4,7 @@
  * own findings after it are the patient's, not the family's.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+import { read } from './read-findings';
 
 describe('an inline family header', () => {
   it('leaves a line that starts anew to the patient', () => {

@@ -3,11 +3,7 @@
  * treatment given: it reads hypothetical, as "Discussed ketamine infusion as an option" did.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+import { read } from './read-findings';
 
 describe('a treatment discussed after its name', () => {
   it('is hypothetical when discussed as an option or while the patient decides', () => {

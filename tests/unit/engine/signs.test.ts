@@ -4,10 +4,10 @@
  * hyphen that opens a line, or stands in a plan, is a bullet.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
+import { engine, read } from './read-findings';
+import { analyze } from '../../../lib/engine';
 import { fold } from '../../../lib/engine/normalize';
 import { isSignAt, phraseTokens, tokenize, tokenText } from '../../../lib/engine/tokens';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
 
 const words = (text: string) => {
   const t = tokenize(fold(text).text);
@@ -48,9 +48,6 @@ describe('a minus sign is a token', () => {
     expect(isSignAt('a-b', 1)).toBe(false);
   });
 });
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
 
 describe('what the signs mean, through the page path', () => {
   it('"-x" and "x -" are absent; "+x" is present', () => {

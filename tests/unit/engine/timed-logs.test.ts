@@ -4,12 +4,10 @@
  * drug is named, and logs that never name it, stay unmarked.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
+import { engine, read } from './read-findings';
+import { analyze } from '../../../lib/engine';
 
-const engine = createEngine(loadKnowledge().lexicon);
 const concepts = (text: string) => analyze(engine, text).map((f) => `${f.concept}:${f.text}:${f.assertion}`);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
 
 const LOG = [
   'Consent obtained. Continuous pulse oximetry in place.',

@@ -3,11 +3,7 @@
  * history, not a current medication. "Failed DHE" speaks of the DHE, not of the diagnosis before it.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze, createEngine } from '../../../lib/engine';
-import { loadKnowledge } from '../../../scripts/load-knowledge';
-
-const engine = createEngine(loadKnowledge().lexicon);
-const read = (text: string) => analyze(engine, text).map((f) => `${f.text} ${f.assertion}`);
+import { read } from './read-findings';
 
 describe('a treatment tried before', () => {
   it('is history when stopped at the start of its sentence', () => {
