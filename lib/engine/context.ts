@@ -923,6 +923,73 @@ function inCircumstance(tokens: Tokens, s: Sentence, first: number, last: number
   return false;
 }
 
+/**
+ * Words that, after a mention in its own comma-separated part, make that part a clause of its own
+ * (an onset, a course, a time of today) rather than one more item of the list a cue before the
+ * comma opened: "Not on blood thinners, headache today" and "Denies fever, worst headache of her
+ * life started at noon" report the headache. A whole list's closing participle ("No rash,
+ * petechiae or neck stiffness noted") is not among them: it belongs to every item. Nor is a bare
+ * "today": "Denies headache, nausea today" denies both, and so reads "Not on blood thinners,
+ * headache today" as a denial of the headache too; a part of the day ("this morning") is an
+ * event's time, as a review of systems seldom writes it.
+ */
+const CLAUSE_WORDS = wordSet([
+  'started',
+  'starting',
+  'starts',
+  'began',
+  'begun',
+  'begins',
+  'beginning',
+  'developed',
+  'woke',
+  'awoke',
+  'persists',
+  'persisting',
+  'continues',
+  'continuing',
+  'ongoing',
+  'worsening',
+  'worsened',
+  'is',
+  'was',
+  'has',
+  'remains',
+]);
+const DAY_PART_LEAD = wordSet(['this', 'last']);
+const DAY_PART = wordSet(['morning', 'afternoon', 'evening', 'night']);
+
+/**
+ * Whether the mention [first, last] stands in a clause of its own after a comma that follows the
+ * cue ending at `cueLast` (a cue that took a word of its own before its first comma): the words of
+ * the mention's comma-separated part, up to the next comma, semicolon or colon, say so (see
+ * CLAUSE_WORDS). A part of the day counts only in a part that is no list itself: "No headache,
+ * nausea or vomiting this morning" denies all three.
+ */
+function ownClause(tokens: Tokens, s: Sentence, cueLast: number, first: number, last: number): boolean {
+  let comma = -1;
+  for (let k = first - 1; k > cueLast && comma < 0; k--) if (code(tokens, k) === 44 /* , */) comma = k;
+  if (comma < 0) return false;
+  // The cue must have taken something before its first comma: a relative set off by commas is the
+  // subject of what follows ("Father, 62, has migraines"), not a list of his own.
+  let took = false;
+  for (let k = cueLast + 1; k < comma && code(tokens, k) !== 44; k++) if (tokens.kinds[k] === 1) took = true;
+  if (!took) return false;
+  let list = false;
+  for (let k = comma + 1; k <= s.lastToken; k++) {
+    if (k >= first && k <= last) continue;
+    if (tokens.kinds[k] !== 1) {
+      const c = code(tokens, k);
+      if (c === 44 /* , */ || c === 59 /* ; */ || c === 58 /* : */) return false;
+      continue;
+    }
+    if (wordIs(tokens, k, CLAUSE_WORDS)) return true;
+    if (wordIs(tokens, k, LIST_WORDS)) list = true;
+    else if (!list && wordIs(tokens, k, DAY_PART_LEAD) && wordIs(tokens, k + 1, DAY_PART)) return true;
+  }
+  return false;
+}
+
 function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: number, last: number): boolean {
   // A condition covers its whole consequence: "if HA persists, consider admission for status
   // migrainosus" keeps status migrainosus hypothetical.
@@ -1040,7 +1107,9 @@ export function applyCues(
     if (!forward || hasNearer(best, cat, distance)) continue;
     if (
       reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
-      !interrupted(tokens, cues, cue, first, last)
+      !interrupted(tokens, cues, cue, first, last) &&
+      // A condition covers its whole consequence, clause or not (see interrupted).
+      (cat === 'hypothetical' || !ownClause(tokens, s, cue.lastToken, first, last))
     )
       setNearest(best, cat, cue, null, distance);
   }
