@@ -955,32 +955,52 @@ const CLAUSE_WORDS = wordSet([
   'was',
   'has',
   'remains',
+  'worse',
+  'better',
+  'improving',
+  'improved',
 ]);
 const DAY_PART_LEAD = wordSet(['this', 'last']);
 const DAY_PART = wordSet(['morning', 'afternoon', 'evening', 'night']);
 
 /**
- * Whether the mention [first, last] stands in a clause of its own after a comma that follows the
- * cue ending at `cueLast` (a cue that took a word of its own before its first comma): the words of
- * the mention's comma-separated part, up to the next comma, semicolon or colon, say so (see
- * CLAUSE_WORDS). A part of the day counts only in a part that is no list itself: "No headache,
- * nausea or vomiting this morning" denies all three.
+ * Whether the mention [first, last] stands in a clause of its own, set off by a comma from a cue
+ * that took a word of its own on its side of that comma: the words of the mention's
+ * comma-separated part say so (see CLAUSE_WORDS). `cueLast` ends a cue before the mention;
+ * `cueFirst` begins one after it ("Thunderclap headache began at noon, neck stiffness: denied").
  */
-function ownClause(tokens: Tokens, s: Sentence, cueLast: number, first: number, last: number): boolean {
-  let comma = -1;
-  for (let k = first - 1; k > cueLast && comma < 0; k--) if (code(tokens, k) === 44 /* , */) comma = k;
-  if (comma < 0) return false;
-  // The cue must have taken something before its first comma: a relative set off by commas is the
-  // subject of what follows ("Father, 62, has migraines"), not a list of his own.
+function ownClause(tokens: Tokens, s: Sentence, first: number, last: number, cueLast: number, cueFirst = -1): boolean {
+  const forward = cueFirst < 0;
+  // The comma between the cue and the mention nearest the mention, and the one nearest the cue.
+  let nearMention = -1;
+  let nearCue = -1;
+  const lo = forward ? cueLast + 1 : last + 1;
+  const hi = forward ? first - 1 : cueFirst - 1;
+  for (let k = lo; k <= hi; k++) {
+    if (code(tokens, k) !== 44 /* , */) continue;
+    if (forward) {
+      if (nearCue < 0) nearCue = k;
+      nearMention = k;
+    } else {
+      if (nearMention < 0) nearMention = k;
+      nearCue = k;
+    }
+  }
+  if (nearMention < 0) return false;
+  // The cue must have taken something on its side of the comma: a relative set off by commas is
+  // the subject of what follows ("Father, 62, has migraines"), not a list of his own.
   let took = false;
-  for (let k = cueLast + 1; k < comma && code(tokens, k) !== 44; k++) if (tokens.kinds[k] === 1) took = true;
+  for (let k = forward ? cueLast + 1 : nearCue + 1; k < (forward ? nearCue : cueFirst) && !took; k++)
+    took = tokens.kinds[k] === 1;
   if (!took) return false;
+  // The mention's part: from the comma before it (or the sentence's start) to the comma after it.
+  let from = forward ? nearMention + 1 : first;
+  if (!forward) while (from > s.firstToken && !partEnd(tokens, from - 1)) from--;
   let list = false;
-  for (let k = comma + 1; k <= s.lastToken; k++) {
+  for (let k = from; k <= s.lastToken && (forward || k < nearMention); k++) {
     if (k >= first && k <= last) continue;
     if (tokens.kinds[k] !== 1) {
-      const c = code(tokens, k);
-      if (c === 44 /* , */ || c === 59 /* ; */ || c === 58 /* : */) return false;
+      if (partEnd(tokens, k)) return false;
       continue;
     }
     if (wordIs(tokens, k, CLAUSE_WORDS)) return true;
@@ -988,6 +1008,12 @@ function ownClause(tokens: Tokens, s: Sentence, cueLast: number, first: number, 
     else if (!list && wordIs(tokens, k, DAY_PART_LEAD) && wordIs(tokens, k + 1, DAY_PART)) return true;
   }
   return false;
+}
+
+/** A comma, semicolon or colon: the end of a comma-separated part. */
+function partEnd(tokens: Tokens, k: number): boolean {
+  const c = code(tokens, k);
+  return c === 44 /* , */ || c === 59 /* ; */ || c === 58; /* : */
 }
 
 function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: number, last: number): boolean {
@@ -1109,7 +1135,7 @@ export function applyCues(
       reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
       !interrupted(tokens, cues, cue, first, last) &&
       // A condition covers its whole consequence, clause or not (see interrupted).
-      (cat === 'hypothetical' || !ownClause(tokens, s, cue.lastToken, first, last))
+      (cat === 'hypothetical' || !ownClause(tokens, s, first, last, cue.lastToken))
     )
       setNearest(best, cat, cue, null, distance);
   }
@@ -1126,7 +1152,8 @@ export function applyCues(
     if (cat === 'negated' && inCircumstance(tokens, s, first, last, cue.firstToken)) continue;
     if (
       reaches(tokens, cues, last, cue.firstToken, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
-      !interrupted(tokens, cues, cue, first, last)
+      !interrupted(tokens, cues, cue, first, last) &&
+      (cat === 'hypothetical' || !ownClause(tokens, s, first, last, -1, cue.firstToken))
     )
       setNearest(best, cat, cue, null, distance);
   }

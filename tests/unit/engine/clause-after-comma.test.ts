@@ -65,3 +65,22 @@ describe('a list item after a comma', () => {
     expect(read('No headache started after the fall.')).toEqual(['headache negated']);
   });
 });
+
+describe('a part before a comma with its own onset or course', () => {
+  it('is not reached by an answer after the comma', () => {
+    expect(read('Thunderclap headache began at noon, neck stiffness: denied.')).toEqual([
+      'Thunderclap headache affirmed',
+      'neck stiffness negated',
+    ]);
+    expect(read('Headache worse today, weakness during aura - none.')).toEqual([
+      'Headache affirmed',
+      'weakness negated',
+      'aura affirmed',
+    ]);
+    expect(read('Photophobia persists, nausea absent.')).toEqual(['Photophobia affirmed', 'nausea negated']);
+  });
+
+  it('is still an item of a list the answer closes', () => {
+    expect(read('Headache, nausea absent.')).toEqual(['Headache negated', 'nausea negated']);
+  });
+});
