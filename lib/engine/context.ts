@@ -930,8 +930,9 @@ function inCircumstance(tokens: Tokens, s: Sentence, first: number, last: number
  * life started at noon" report the headache. A whole list's closing participle ("No rash,
  * petechiae or neck stiffness noted") is not among them: it belongs to every item. Nor is a bare
  * "today": "Denies headache, nausea today" denies both, and so reads "Not on blood thinners,
- * headache today" as a denial of the headache too; a part of the day ("this morning") is an
- * event's time, as a review of systems seldom writes it.
+ * headache today" as a denial of the headache too; a part of the day ("this morning") or a
+ * "since" is an event's time, as a review of systems seldom writes it (and then only in a part
+ * that is no list itself, see ownClause).
  */
 const CLAUSE_WORDS = wordSet([
   'started',
@@ -961,6 +962,7 @@ const CLAUSE_WORDS = wordSet([
   'improved',
 ]);
 const DAY_PART_LEAD = wordSet(['this', 'last']);
+const SINCE = wordSet(['since']);
 const DAY_PART = wordSet(['morning', 'afternoon', 'evening', 'night']);
 
 /**
@@ -968,6 +970,8 @@ const DAY_PART = wordSet(['morning', 'afternoon', 'evening', 'night']);
  * that took a word of its own on its side of that comma: the words of the mention's
  * comma-separated part say so (see CLAUSE_WORDS). `cueLast` ends a cue before the mention;
  * `cueFirst` begins one after it ("Thunderclap headache began at noon, neck stiffness: denied").
+ * A part of the day or a "since" counts only in a part that is no list itself: "No headache,
+ * nausea or vomiting this morning" denies all three.
  */
 function ownClause(tokens: Tokens, s: Sentence, first: number, last: number, cueLast: number, cueFirst = -1): boolean {
   const forward = cueFirst < 0;
@@ -1005,6 +1009,7 @@ function ownClause(tokens: Tokens, s: Sentence, first: number, last: number, cue
     }
     if (wordIs(tokens, k, CLAUSE_WORDS)) return true;
     if (wordIs(tokens, k, LIST_WORDS)) list = true;
+    else if (!list && wordIs(tokens, k, SINCE)) return true;
     else if (!list && wordIs(tokens, k, DAY_PART_LEAD) && wordIs(tokens, k + 1, DAY_PART)) return true;
   }
   return false;
@@ -1131,6 +1136,9 @@ export function applyCues(
     }
     const distance = first - cue.lastToken;
     if (!forward || hasNearer(best, cat, distance)) continue;
+    // A denial with a comma right after it has denied nothing ahead of it: "Nausea no, vomiting
+    // yes" answers for the nausea (a backward rule reads that).
+    if (cat === 'negated' && code(tokens, cue.lastToken + 1) === 44 /* , */) continue;
     if (
       reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
       !interrupted(tokens, cues, cue, first, last) &&

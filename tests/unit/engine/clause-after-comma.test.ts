@@ -84,3 +84,10 @@ describe('a part before a comma with its own onset or course', () => {
     expect(read('Headache, nausea absent.')).toEqual(['Headache negated', 'nausea negated']);
   });
 });
+
+describe('a "since" after a comma', () => {
+  it('dates a clause of its own, not an item of a list', () => {
+    expect(read('No fever, headache since Tuesday.')).toEqual(['fever negated', 'headache affirmed']);
+    expect(read('Denies fever, chills or nausea since discharge.')).toEqual(['fever negated', 'nausea negated']);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * A form typed out as "Nausea no, vomiting yes" answers each item straight after it, and the
+ * words that say how a history was taken ("Unable to obtain history") place nothing in the past.
+ */
+import { describe, expect, it } from 'vitest';
+import { read } from './read-findings';
+
+describe('an answer written straight after its item', () => {
+  it('is that item’s, whichever answer comes first', () => {
+    expect(read('Nausea no, vomiting yes.')).toEqual(['Nausea negated', 'vomiting affirmed']);
+    expect(read('Vomiting yes, nausea no.')).toEqual(['Vomiting affirmed', 'nausea negated']);
+    expect(read('Fever no, neck stiffness no, photophobia yes.')).toEqual([
+      'Fever negated',
+      'neck stiffness negated',
+      'photophobia affirmed',
+    ]);
+  });
+
+  it('leaves the denial of a sentence’s opening "No" as it was', () => {
+    expect(read('No photophobia.')).toEqual(['photophobia negated']);
+    expect(read('No, headache is not better.')).toEqual(['headache affirmed']);
+  });
+});
+
+describe('how the history was taken', () => {
+  it('is no history cue', () => {
+    expect(read('Unable to obtain history, found with neck stiffness and fever.')).toEqual([
+      'neck stiffness affirmed',
+      'fever affirmed',
+    ]);
+    expect(read('History limited by aphasia, found with neck stiffness.')).toEqual(['neck stiffness affirmed']);
+    expect(read('History per EMS: found down with neck stiffness.')).toEqual(['neck stiffness affirmed']);
+  });
+
+  it('leaves a history of something in the past', () => {
+    expect(read('History of migraine per EMS.')).toEqual(['migraine historical']);
+  });
+});
