@@ -16,7 +16,7 @@ describe('an answer written straight after its item', () => {
     ]);
   });
 
-  it('leaves the denial of a sentence’s opening "No" as it was', () => {
+  it('a "No" set off by a comma denies nothing ahead of it; "No photophobia" still does', () => {
     expect(read('No photophobia.')).toEqual(['photophobia negated']);
     expect(read('No, headache is not better.')).toEqual(['headache affirmed']);
   });
