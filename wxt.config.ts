@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { knowledgePlugin } from './scripts/knowledge-plugin';
+import { nativeBrowserInContentScript } from './scripts/native-browser-plugin';
 import { buildManifest } from './scripts/manifest';
 
 // Thin: the manifest itself is built (and unit-tested) in scripts/manifest.ts.
@@ -11,7 +12,7 @@ export default defineConfig({
   // Tests build a store variant beside the end-to-end one without replacing it.
   outDir: process.env.CHARTLIGHT_OUT_DIR ?? '.output',
   vite: () => ({
-    plugins: [preact(), knowledgePlugin()],
+    plugins: [preact(), knowledgePlugin(), nativeBrowserInContentScript()],
     // The benchmark's builds leave performance marks when a pass or an update is shown (counts only).
     define: { __CHARTLIGHT_MARKS__: JSON.stringify(process.env.CHARTLIGHT_MARKS === '1') },
   }),
