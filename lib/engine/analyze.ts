@@ -461,13 +461,22 @@ export function classifySpan(
   // around "aura") does not hide the cues inside it.
   const others = newMentionTable();
   let code = -1; // the first code the span lies on
+  // The span stands among the mentions as a mention of no concept, as a lexicon finding would: a
+  // cue that runs on into it is cut short before it ("before SAH has been ruled out").
+  let spanAdded = false;
+  const addSpan = () => {
+    spanAdded = true;
+    addMention(others, -1, tokens.starts[first]!, tokens.ends[last]!, first, last, false);
+  };
   for (let i = 0; i < mentions.count; i++) {
     const a = mentions.firstToken[i]!;
     const b = mentions.lastToken[i]!;
     if (b < first || a > last) {
+      if (a > last && !spanAdded) addSpan();
       addMention(others, mentions.concept[i]!, mentions.start[i]!, mentions.end[i]!, a, b, mentions.code[i] === 1);
     } else if (code < 0 && mentions.code[i] === 1) code = i;
   }
+  if (!spanAdded) addSpan();
   const ctx = new TextContext(engine, text, folded, tokens, others, 0, new Map());
   let label = -1;
   if (code >= 0) {

@@ -91,3 +91,18 @@ describe('a "since" after a comma', () => {
     expect(read('Denies fever, chills or nausea since discharge.')).toEqual(['fever negated', 'nausea negated']);
   });
 });
+
+describe('a medicine taken after a comma', () => {
+  it('is taken, whatever the part before the comma denied', () => {
+    expect(read('Not on anticoagulation, takes aspirin daily.')).toEqual(['aspirin affirmed']);
+    expect(read('Not taking topiramate, using sumatriptan twice weekly.')).toEqual([
+      'topiramate negated',
+      'sumatriptan affirmed',
+    ]);
+    expect(read('No triptans, ibuprofen or naproxen.')).toEqual([
+      'triptans negated',
+      'ibuprofen negated',
+      'naproxen negated',
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * What must wait until a diagnosis is excluded leaves that diagnosis open: "ruled out" after
+ * "until" or "before" is a condition not yet met, not a finding that it was ruled out.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifySpan } from '../../../lib/engine';
+import { engine, read } from './read-findings';
+
+describe('a diagnosis to be excluded first', () => {
+  it('is open, not excluded', () => {
+    expect(read('Hold ketamine until raised ICP is ruled out.')).toContain('raised ICP uncertain');
+    expect(read('Do not discharge before SAH has been ruled out.')).toEqual(['SAH uncertain']);
+    expect(read('Avoid triptans until SAH excluded.')).not.toContain('SAH negated');
+  });
+
+  it('reads the same when the span is given (scan --assertions)', () => {
+    const text = 'Do not discharge before SAH has been ruled out.';
+    const at = text.indexOf('SAH');
+    const { flags } = classifySpan(engine, text, at, at + 3);
+    expect(flags).toMatchObject({ negated: false, uncertain: true });
+  });
+
+  it('is excluded once it was', () => {
+    expect(read('SAH excluded by LP.')).toEqual(['SAH negated']);
+    expect(read('SAH ruled out.')).toEqual(['SAH negated']);
+  });
+});
+
+describe('the first minute of a thunderclap headache and an onset on straining', () => {
+  it('are found in the words an ED note uses', () => {
+    expect(read('Worst headache of life, onset while lifting, peaked within seconds.')).toContain(
+      'peaked within seconds affirmed',
+    );
+    expect(read('Headache reached maximum intensity in under a minute.')).toContain(
+      'maximum intensity in under a minute affirmed',
+    );
+    expect(read('Headache began while straining at stool.')).toContain('while straining affirmed');
+  });
+
+  it('need a headache nearby for a bare "while straining"', () => {
+    expect(read('Reports constipation, often while straining.')).not.toContain('while straining affirmed');
+  });
+});
