@@ -77,14 +77,19 @@ export function buildManifest({ browser, manifestVersion, sites }: ManifestInput
   };
 }
 
+/**
+ * Firefox 140 is the ESR line hospitals deploy, and the first desktop Firefox that reads
+ * data_collection_permissions; Firefox for Android reads it from 142.
+ */
 function gecko() {
   return {
     gecko: {
       id: GECKO_ID,
-      strict_min_version: '142.0',
+      strict_min_version: '140.0',
       // Firefox asks add-ons to declare what they collect; Chartlight collects nothing.
       data_collection_permissions: { required: ['none'] },
     },
+    gecko_android: { strict_min_version: '142.0' },
   };
 }
 

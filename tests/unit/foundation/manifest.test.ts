@@ -45,6 +45,17 @@ describe('manifest', () => {
     expect(m.browser_specific_settings.gecko.data_collection_permissions.required).toEqual(['none']);
   });
 
+  it('installs in Firefox ESR 140, and in Firefox for Android from the version that reads that declaration', () => {
+    const m = buildManifest({ browser: 'firefox', manifestVersion: 2, sites: '' }) as {
+      browser_specific_settings: {
+        gecko: { strict_min_version: string };
+        gecko_android: { strict_min_version: string };
+      };
+    };
+    expect(m.browser_specific_settings.gecko.strict_min_version).toBe('140.0');
+    expect(m.browser_specific_settings.gecko_android.strict_min_version).toBe('142.0');
+  });
+
   it.each(['<all_urls>', 'localhost', 'ftp://x/*', 'http://'])('rejects the site pattern %j', (p) => {
     expect(() => parseSites(p)).toThrow(/CHARTLIGHT_SITES/);
   });
