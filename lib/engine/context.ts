@@ -930,9 +930,8 @@ function inCircumstance(tokens: Tokens, s: Sentence, first: number, last: number
  * life started at noon" report the headache. A whole list's closing participle ("No rash,
  * petechiae or neck stiffness noted") is not among them: it belongs to every item. Nor is a bare
  * "today": "Denies headache, nausea today" denies both, and so reads "Not on blood thinners,
- * headache today" as a denial of the headache too; a part of the day ("this morning") or a
- * "since" is an event's time, as a review of systems seldom writes it (and then only in a part
- * that is no list itself, see ownClause).
+ * headache today" as a denial of the headache too; a part of the day ("this morning") is an
+ * event's time, as a review of systems seldom writes it (and counts only as a weak word does).
  */
 const CLAUSE_WORDS = wordSet([
   'started',
@@ -960,13 +959,17 @@ const CLAUSE_WORDS = wordSet([
   'taking',
   'uses',
   'using',
-  'worse',
-  'better',
-  'improving',
-  'improved',
 ]);
+/**
+ * Words that make a clause only of a part that is the one item after the cue's comma and no list
+ * itself: "No fever, headache worse with light" and "No nausea, headache since Tuesday" report the
+ * headache, where "Denies chest pain, palpitations, headache worse than baseline" and "Denies
+ * fever, chills or nausea since discharge" deny every item. A comparison ("worse than") is the
+ * item's own words.
+ */
+const WEAK_CLAUSE_WORDS = wordSet(['worse', 'better', 'improving', 'improved', 'since']);
+const THAN = wordSet(['than']);
 const DAY_PART_LEAD = wordSet(['this', 'last']);
-const SINCE = wordSet(['since']);
 const DAY_PART = wordSet(['morning', 'afternoon', 'evening', 'night']);
 
 /**
@@ -974,7 +977,7 @@ const DAY_PART = wordSet(['morning', 'afternoon', 'evening', 'night']);
  * that took a word of its own on its side of that comma: the words of the mention's
  * comma-separated part say so (see CLAUSE_WORDS). `cueLast` ends a cue before the mention;
  * `cueFirst` begins one after it ("Thunderclap headache began at noon, neck stiffness: denied").
- * A part of the day or a "since" counts only in a part that is no list itself: "No headache,
+ * A part of the day counts only as a weak word does (see WEAK_CLAUSE_WORDS): "No headache,
  * nausea or vomiting this morning" denies all three.
  */
 function ownClause(tokens: Tokens, s: Sentence, first: number, last: number, cueLast: number, cueFirst = -1): boolean {
@@ -1004,7 +1007,8 @@ function ownClause(tokens: Tokens, s: Sentence, first: number, last: number, cue
   // The mention's part: from the comma before it (or the sentence's start) to the comma after it.
   let from = forward ? nearMention + 1 : first;
   if (!forward) while (from > s.firstToken && !partEnd(tokens, from - 1)) from--;
-  let list = false;
+  // Weak words count in the one item after the cue's comma (see WEAK_CLAUSE_WORDS).
+  let list = nearCue !== nearMention;
   for (let k = from; k <= s.lastToken && (forward || k < nearMention); k++) {
     if (k >= first && k <= last) continue;
     if (tokens.kinds[k] !== 1) {
@@ -1013,8 +1017,9 @@ function ownClause(tokens: Tokens, s: Sentence, first: number, last: number, cue
     }
     if (wordIs(tokens, k, CLAUSE_WORDS)) return true;
     if (wordIs(tokens, k, LIST_WORDS)) list = true;
-    else if (!list && wordIs(tokens, k, SINCE)) return true;
-    else if (!list && wordIs(tokens, k, DAY_PART_LEAD) && wordIs(tokens, k + 1, DAY_PART)) return true;
+    else if (list) continue;
+    else if (wordIs(tokens, k, WEAK_CLAUSE_WORDS) && !wordIs(tokens, k + 1, THAN)) return true;
+    else if (wordIs(tokens, k, DAY_PART_LEAD) && wordIs(tokens, k + 1, DAY_PART)) return true;
   }
   return false;
 }

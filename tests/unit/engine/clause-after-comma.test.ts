@@ -106,3 +106,14 @@ describe('a medicine taken after a comma', () => {
     ]);
   });
 });
+
+describe('a comparison after a comma', () => {
+  it('makes a clause of the one item after the cue', () => {
+    expect(read('No fever, headache worse with light.')).toEqual(['fever negated', 'headache affirmed']);
+  });
+
+  it('is an item’s own words further down a list, or before "than"', () => {
+    expect(read('Denies chest pain, palpitations, headache worse than baseline.')).toEqual(['headache negated']);
+    expect(read('Denies fever, headache worse than usual.')).toEqual(['fever negated', 'headache negated']);
+  });
+});
