@@ -1030,6 +1030,32 @@ function partEnd(tokens: Tokens, k: number): boolean {
   return c === 44 /* , */ || c === 59 /* ; */ || c === 58; /* : */
 }
 
+/**
+ * Whether a colon or a dash follows the cue ending at token `cueLast`: the cue labels what follows
+ * ("Father - HTN"). A hyphen is no token (it separates words), so the text is read.
+ */
+function labelAfter(tokens: Tokens, cueLast: number): boolean {
+  const text = tokens.text;
+  let k = tokens.ends[cueLast]!;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  const c = text.charCodeAt(k);
+  return c === 58 /* : */ || c === 45 /* - */ || c === 0x2013 /* – */ || c === 0x2014; /* — */
+}
+
+/**
+ * Whether the mention [first, last] is the episode during (before, after) which a thing named
+ * after the forward denial ending at `cueLast` happens: "Denies motor weakness during aura" denies
+ * the weakness and takes the aura as given (see inCircumstance for answers after the question).
+ */
+function episodeOfDenied(tokens: Tokens, cueLast: number, first: number): boolean {
+  if (!wordIs(tokens, first, EPISODE)) return false;
+  let p = first - 1;
+  if (wordIs(tokens, p, CIRCUMSTANCE_DETERMINER)) p--;
+  if (!wordIs(tokens, p, CIRCUMSTANCE)) return false;
+  for (let k = cueLast + 1; k < p; k++) if (tokens.kinds[k] === 1) return true;
+  return false;
+}
+
 function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: number, last: number): boolean {
   // A condition covers its whole consequence: "if HA persists, consider admission for status
   // migrainosus" keeps status migrainosus hypothetical.
@@ -1043,6 +1069,9 @@ function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: num
     if (d.firstToken >= end) break; // cues are sorted by position
     if (!opens(d) || d.rule.category === cue.rule.category || d === cue) continue;
     if (family && d.rule.category === 'historical') continue;
+    // A relative's label ("Father - HTN, no headaches") heads its line: a denial on it is the
+    // relative's too.
+    if (family && d.rule.category === 'negated' && labelAfter(tokens, cue.lastToken)) continue;
     if (forward) {
       if (d.firstToken <= cue.lastToken || d.lastToken >= first) continue;
       if (d.rule.direction !== 'forward' && d.rule.direction !== 'both') continue;
@@ -1148,6 +1177,7 @@ export function applyCues(
     // A denial with a comma right after it has denied nothing ahead of it: "Nausea no, vomiting
     // yes" answers for the nausea (a backward rule reads that).
     if (cat === 'negated' && code(tokens, cue.lastToken + 1) === 44 /* , */) continue;
+    if (cat === 'negated' && episodeOfDenied(tokens, cue.lastToken, first)) continue;
     if (
       reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
       !interrupted(tokens, cues, cue, first, last) &&

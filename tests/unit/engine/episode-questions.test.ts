@@ -40,3 +40,16 @@ describe('a finding "with prior attacks"', () => {
     expect(read('Photophobia as in previous attacks.')).toEqual(['Photophobia affirmed']);
   });
 });
+
+describe('a denial of something during the episode', () => {
+  it('denies that thing and takes the episode as given', () => {
+    expect(read('Denies motor weakness during aura.')).toEqual(['weakness negated', 'aura affirmed']);
+    expect(read('No headache during aura.')).toEqual(['headache negated', 'aura affirmed']);
+    expect(read('Denies numbness before the headache.')).toEqual(['numbness negated', 'headache affirmed']);
+  });
+
+  it('still denies the episode itself, and an episode after its trigger', () => {
+    expect(read('No aura.')).toEqual(['aura negated']);
+    expect(read('Denies headache after exertion.')).toEqual(['headache negated', 'exertion negated']);
+  });
+});

@@ -4,7 +4,8 @@
  * own findings after it are the patient's, not the family's.
  */
 import { describe, expect, it } from 'vitest';
-import { read } from './read-findings';
+import { analyze } from '../../../lib/engine';
+import { engine, read } from './read-findings';
 
 describe('an inline family header', () => {
   it('leaves a line that starts anew to the patient', () => {
@@ -107,5 +108,15 @@ describe('an inline past-history header', () => {
       'Propranolol historical',
       'fatigue historical',
     ]);
+  });
+});
+
+describe('a relative’s labelled line', () => {
+  const flags = (text: string) =>
+    analyze(engine, text).map((f) => `${f.text}${f.negated ? ' negated' : ''}${f.family ? ' family' : ''}`);
+
+  it('keeps a denial on it the relative’s', () => {
+    expect(flags('Father - HTN, no headaches.')).toEqual(['HTN family', 'headaches negated family']);
+    expect(flags('Mother: migraine, no aura.')).toEqual(['migraine family', 'aura negated family']);
   });
 });
