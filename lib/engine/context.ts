@@ -924,14 +924,14 @@ function inCircumstance(tokens: Tokens, s: Sentence, first: number, last: number
 }
 
 /**
- * Words that, after a mention in its own comma-separated part, make that part a clause of its own
- * (an onset, a course, a time of today) rather than one more item of the list a cue before the
- * comma opened: "Not on blood thinners, headache today" and "Denies fever, worst headache of her
- * life started at noon" report the headache. A whole list's closing participle ("No rash,
- * petechiae or neck stiffness noted") is not among them: it belongs to every item. Nor is a bare
- * "today": "Denies headache, nausea today" denies both, and so reads "Not on blood thinners,
- * headache today" as a denial of the headache too; a part of the day ("this morning") is an
- * event's time, as a review of systems seldom writes it (and counts only as a weak word does).
+ * Words that make a comma-separated part a clause of its own (an onset, a course, a medicine
+ * taken) rather than one more item of the list a cue before the comma opened: "Denies fever,
+ * worst headache of her life started at noon" and "Not on anticoagulation, takes aspirin daily"
+ * report the headache and the aspirin. A whole list's closing participle ("No rash, petechiae or
+ * neck stiffness noted") is not among them: it belongs to every item. Nor is a bare "today":
+ * "Denies headache, nausea today" denies both, and so "Not on blood thinners, headache today"
+ * still reads as a denial of the headache. Weaker words (a comparison, a "since", a part of the
+ * day) count only in the one item after the cue's comma (see WEAK_CLAUSE_WORDS).
  */
 const CLAUSE_WORDS = wordSet([
   'started',
