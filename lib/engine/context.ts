@@ -1031,6 +1031,35 @@ function partEnd(tokens: Tokens, k: number): boolean {
 }
 
 /**
+ * Whether a spaced dash stands between the cue ending at `cueLast` and the mention at `first`,
+ * after a word the cue took: chart style for a new clause ("History of schizophrenia - ketamine not
+ * appropriate"). A dash right after the cue is its label ("Family history - migraine in mother").
+ */
+function dashAfterItem(tokens: Tokens, cueLast: number, first: number): boolean {
+  const text = tokens.text;
+  for (let k = cueLast + 1; k < first; k++) {
+    if (tokens.kinds[k] !== 1) continue;
+    // The gap after word k, up to the next token.
+    const from = tokens.ends[k]!;
+    const to = tokens.starts[k + 1]!;
+    for (let i = from + 1; i < to - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (
+        (c === 45 || c === 0x2013 || c === 0x2014) &&
+        isBlank(text.charCodeAt(i - 1)) &&
+        isBlank(text.charCodeAt(i + 1))
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/**
  * Whether a colon or a dash follows the cue ending at token `cueLast`: the cue labels what follows
  * ("Father - HTN"). A hyphen is no token (it separates words), so the text is read.
  */
@@ -1178,6 +1207,7 @@ export function applyCues(
     // yes" answers for the nausea (a backward rule reads that).
     if (cat === 'negated' && code(tokens, cue.lastToken + 1) === 44 /* , */) continue;
     if (cat === 'negated' && episodeOfDenied(tokens, cue.lastToken, first)) continue;
+    if (cat !== 'hypothetical' && dashAfterItem(tokens, cue.lastToken, first)) continue;
     if (
       reaches(tokens, cues, cue.lastToken, first, cue.rule.maxScope ?? DEFAULT_SCOPE_WORDS, cat) &&
       !interrupted(tokens, cues, cue, first, last) &&
