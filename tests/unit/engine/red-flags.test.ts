@@ -54,6 +54,12 @@ describe('red flags in the words charts use', () => {
     ['Thunderclap headache, onset with exertion.', 'onset with exertion:red-flag-cough-exertion-headache:affirmed'],
     ['No focal weakness or numbness.', 'focal weakness:focal-neurological-deficit:negated'],
     ['New facial droop and headache.', 'facial droop:focal-neurological-deficit:affirmed'],
+    ['Refractory, with probable medication overuse.', 'medication overuse:red-flag-painkiller-overuse:uncertain'],
+    [
+      'Headache reached maximum intensity in under a minute.',
+      'maximum intensity in under a minute:thunderclap-headache:affirmed',
+    ],
+    ['Headache began while straining at stool.', 'while straining:red-flag-cough-exertion-headache:affirmed'],
   ])('%s', (text, expected) => {
     expect(read(text)).toContain(expected);
   });
