@@ -27,6 +27,8 @@ interface FormRef {
   /** For case-sensitive forms: the form's letters with separators removed, as written. */
   exact: string | null;
   requires: RegExp | null;
+  /** A stop form: its words are passed over, no mention made (see LexiconForm.stop). */
+  stop: boolean;
 }
 
 export interface Matcher {
@@ -108,6 +110,7 @@ function toRef(lexicon: CompiledLexicon, form: LexiconForm, patterns: Map<string
     category: lexicon.concepts[form.concept]?.category ?? 'symptom',
     exact: form.caseSensitive ? stripSeparators(form.text) : null,
     requires,
+    stop: form.stop === true,
   };
 }
 
@@ -395,6 +398,10 @@ export function scanMentions(matcher: Matcher, text: string, reuse = false): Sca
     // beside ketamine) is read as the one whose words stand nearest.
     const ref = hit.values.length > 1 ? check.nearest(hit.values, i, hit.lastToken) : hit.values[0]!;
     let last = hit.lastToken;
+    if (ref.stop) {
+      i = last;
+      continue;
+    }
     // A diagnosis whose name runs on into another diagnosis' name ("chronic migraine" +
     // "migraine without aura") is one mention: the qualifier ("without aura") is part of the
     // diagnosis, not a separate finding, and its "without" is no negation.

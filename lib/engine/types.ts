@@ -38,6 +38,8 @@ export interface LexiconForm {
   concept: number;
   caseSensitive?: boolean;
   requires?: string;
+  /** Found so that the shorter forms inside it are not, and never a mention itself ("headache clinic"). */
+  stop?: boolean;
 }
 
 export interface CompiledLexicon {

@@ -81,7 +81,7 @@ export function toSearchDoc(e: Entry): SearchDoc {
     id: e.id,
     title: e.title,
     category: e.category,
-    forms: e.surfaceForms.map((f) => f.text),
+    forms: e.surfaceForms.filter((f) => !f.stop).map((f) => f.text),
     codes: e.codes ?? [],
     summary: e.summary,
     terms: searchTerms(e.summary, detail),
@@ -293,6 +293,7 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
         if (!other) seenForms.set(key, { id: e.id, ungated: f.requires ? null : e.id });
         else if (!f.requires) other.ungated = e.id;
         const form: LexiconForm = { text, concept: idx };
+        if (f.stop) form.stop = true;
         if (f.caseSensitive) form.caseSensitive = true;
         if (f.requires) form.requires = f.requires;
         forms.push(form);

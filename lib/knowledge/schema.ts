@@ -55,6 +55,12 @@ export interface SurfaceForm {
   requires?: string;
   /** Not matched on pages (still found by search): lay words too common to highlight. */
   searchOnly?: boolean;
+  /**
+   * Words that hold the entry's name without speaking of it ("headache clinic", "migraine
+   * diary"): found on pages so that the shorter form inside them is not, and never marked or
+   * searched themselves.
+   */
+  stop?: boolean;
 }
 
 /** One statement shown to clinicians, with the sources that support it. */
@@ -152,7 +158,7 @@ const ENTRY_KEYS = new Set([
   'raisedBy',
 ]);
 const OPTIONAL_ENTRY_KEYS = new Set(['codes', 'supervision', 'contraindication', 'currentOnly', 'raisedBy']);
-const FORM_KEYS = new Set(['text', 'caseSensitive', 'requires', 'searchOnly']);
+const FORM_KEYS = new Set(['text', 'caseSensitive', 'requires', 'searchOnly', 'stop']);
 const SOURCE_KEYS = new Set(['id', 'authors', 'title', 'venue', 'year', 'doi', 'pmid', 'url', 'tier', 'note']);
 export const SUMMARY_MAX = 140;
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -258,6 +264,12 @@ export function validateEntry(raw: unknown, file: string): Entry {
       if (typeof f.searchOnly !== 'boolean')
         throw new KnowledgeError(file, `${where}.searchOnly`, 'must be true or false');
       form.searchOnly = f.searchOnly;
+    }
+    if ('stop' in f) {
+      if (typeof f.stop !== 'boolean') throw new KnowledgeError(file, `${where}.stop`, 'must be true or false');
+      if (f.stop && (form.searchOnly || 'requires' in f))
+        throw new KnowledgeError(file, `${where}.stop`, 'a stop form is neither searchOnly nor gated by requires');
+      form.stop = f.stop;
     }
     if ('requires' in f) form.requires = regex(f.requires, file, `${where}.requires`);
     return form;

@@ -67,9 +67,9 @@ describe('what the signs mean, through the page path', () => {
 
   it('a hyphen that opens a line is a bullet, and in a plan it is a bullet too', () => {
     expect(read('Meds:\n-Sumatriptan 50 mg PRN\n-Ondansetron PRN nausea')).not.toContain('Sumatriptan negated');
-    expect(read('Plan: -sumatriptan prn, -headache diary.')).toEqual([
+    expect(read('Plan: -sumatriptan prn, -rizatriptan as backup.')).toEqual([
       'sumatriptan hypothetical',
-      'headache hypothetical',
+      'rizatriptan hypothetical',
     ]);
   });
 

@@ -75,10 +75,35 @@ describe('knowledge compile', () => {
       (e: Record<string, unknown>) => (e.detail = [{ text: 'x', cite: [] }]),
       /photophobia\.json: detail\[0\]\.cite/,
     ],
+    [
+      'stop form that is not true or false',
+      (e: Record<string, unknown>) => (e.surfaceForms = [{ text: 'photophobia' }, { text: 'light box', stop: 'yes' }]),
+      /photophobia\.json: surfaceForms\[1\]\.stop: must be true or false/,
+    ],
+    [
+      'stop form gated by requires',
+      (e: Record<string, unknown>) =>
+        (e.surfaceForms = [{ text: 'photophobia' }, { text: 'light box', stop: true, requires: 'lamp' }]),
+      /photophobia\.json: surfaceForms\[1\]\.stop: a stop form is neither searchOnly nor gated by requires/,
+    ],
   ])('fails with the file and field named: %s', (_name, edit, message) => {
     const dir = copyMini();
     editEntry(dir, 'photophobia', edit);
     expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(message);
+  });
+
+  it('compiles a stop form into the lexicon, marked, and leaves it out of search', () => {
+    const dir = copyMini();
+    editEntry(dir, 'photophobia', (e) => {
+      e.surfaceForms = [{ text: 'photophobia' }, { text: 'photophobia clinic', stop: true }];
+    });
+    const k = compileKnowledge(readKnowledgeFiles(dir));
+    const form = k.lexicon.forms.find((f) => f.text === 'photophobia clinic');
+    expect(form?.stop).toBe(true);
+    expect(k.lexicon.forms.find((f) => f.text === 'photophobia')?.stop).toBeUndefined();
+    const engine = createEngine(k.lexicon);
+    expect(analyze(engine, 'Seen in the photophobia clinic.').map((f) => f.text)).toEqual([]);
+    expect(analyze(engine, 'Photophobia at the clinic.').map((f) => f.text)).toEqual(['Photophobia']);
   });
 
   it.each([
