@@ -55,6 +55,7 @@ describe('red flags in the words charts use', () => {
     ['No focal weakness or numbness.', 'focal weakness:focal-neurological-deficit:negated'],
     ['New facial droop and headache.', 'facial droop:focal-neurological-deficit:affirmed'],
     ['No cranial nerve deficit or sensory deficit.', 'sensory deficit:focal-neurological-deficit:negated'],
+    ['Aura resolved; no residual deficits.', 'residual deficits:focal-neurological-deficit:negated'],
     ['Refractory, with probable medication overuse.', 'medication overuse:red-flag-painkiller-overuse:uncertain'],
     [
       'Headache reached maximum intensity in under a minute.',
