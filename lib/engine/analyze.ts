@@ -359,7 +359,7 @@ function labelledBy(
     if (codeFirst - lastToken - 1 > CODE_LABEL_GAP_TOKENS) break;
     if (
       lastToken < codeFirst &&
-      mentions.code[j] === 0 &&
+      mentions.code[j] !== 1 &&
       engine.lexicon.concepts[mentions.concept[j]!]?.category === 'diagnosis'
     ) {
       best = j;
@@ -416,6 +416,10 @@ export function analyze(engine: Engine, text: string, offset = 0, strings: Strin
     const concept = concepts[conceptOf[i]!]!;
     const start = startOf[i]!;
     const end = endOf[i]!;
+    // Words that say their concept is absent ("afebrile") deny it themselves, and are the cue shown.
+    const absent = code[i] === 2;
+    const own = absent ? bits | NEGATED : bits;
+    const ownCues = absent ? absentCues(cues, text, start, end, offset, strings) : cues;
     findings[i] = {
       concept: concept.id,
       category: concept.category,
@@ -423,18 +427,37 @@ export function analyze(engine: Engine, text: string, offset = 0, strings: Strin
       text: kept(strings, text.slice(start, end)),
       start: start + offset,
       end: end + offset,
-      assertion: ASSERTION_OF_BITS[bits]!,
-      negated: (bits & NEGATED) !== 0,
-      uncertain: (bits & UNCERTAIN) !== 0,
-      historical: (bits & HISTORICAL) !== 0,
-      hypothetical: (bits & HYPOTHETICAL) !== 0,
-      family: (bits & FAMILY) !== 0,
+      assertion: ASSERTION_OF_BITS[own]!,
+      negated: (own & NEGATED) !== 0,
+      uncertain: (own & UNCERTAIN) !== 0,
+      historical: (own & HISTORICAL) !== 0,
+      hypothetical: (own & HYPOTHETICAL) !== 0,
+      family: (own & FAMILY) !== 0,
       sentence: sentenceText,
       sentenceStart,
-      cues,
+      cues: ownCues,
     };
   }
   return findings;
+}
+
+/** The cues of a finding whose own words deny it: those words first, as a negation cue. */
+function absentCues(
+  cues: Cue[],
+  text: string,
+  start: number,
+  end: number,
+  offset: number,
+  strings: StringTable,
+): Cue[] {
+  const own: Cue = {
+    flag: 'negated',
+    text: kept(strings, text.slice(start, end)),
+    start: start + offset,
+    end: end + offset,
+    kind: 'phrase',
+  };
+  return [own, ...cues.filter((c) => c.flag !== 'negated')];
 }
 
 /**

@@ -29,6 +29,8 @@ interface FormRef {
   requires: RegExp | null;
   /** A stop form: its words are passed over, no mention made (see LexiconForm.stop). */
   stop: boolean;
+  /** Says its concept is absent (see LexiconForm.absent). */
+  absent: boolean;
 }
 
 export interface Matcher {
@@ -111,6 +113,7 @@ function toRef(lexicon: CompiledLexicon, form: LexiconForm, patterns: Map<string
     exact: form.caseSensitive ? stripSeparators(form.text) : null,
     requires,
     stop: form.stop === true,
+    absent: form.absent === true,
   };
 }
 
@@ -191,7 +194,7 @@ export interface MentionTable {
   end: Int32Array;
   firstToken: Int32Array;
   lastToken: Int32Array;
-  /** 1 for an ICD-10-CM code, else 0. */
+  /** 1 for an ICD-10-CM code, 2 for words that say their concept is absent ("afebrile"), else 0. */
   code: Int32Array;
 }
 
@@ -249,6 +252,7 @@ export function addMention(
   firstToken: number,
   lastToken: number,
   code: boolean,
+  absent = false,
 ): void {
   const i = t.count;
   if (i === t.concept.length) setCapacity(t, i * 2);
@@ -257,7 +261,7 @@ export function addMention(
   t.end[i] = end;
   t.firstToken[i] = firstToken;
   t.lastToken[i] = lastToken;
-  t.code[i] = code ? 1 : 0;
+  t.code[i] = code ? 1 : absent ? 2 : 0;
   t.count = i + 1;
 }
 
@@ -271,6 +275,7 @@ export function mentionAt(t: MentionTable, i: number): Mention {
     lastToken: t.lastToken[i]!,
   };
   if (t.code[i] === 1) m.code = true;
+  else if (t.code[i] === 2) m.absent = true;
   return m;
 }
 
@@ -418,12 +423,12 @@ export function scanMentions(matcher: Matcher, text: string, reuse = false): Sca
     }
     const start = toOriginalStart(folded, tokens.starts[i]!, text.length);
     const end = toOriginalEnd(folded, tokens.ends[last]!);
-    if (codes === null) addMention(table, ref.concept, start, end, i, last, false);
+    if (codes === null) addMention(table, ref.concept, start, end, i, last, false, ref.absent);
     else {
       for (; nextCode < codes.count && codes.start[nextCode]! < start; nextCode++)
         addUnlessOverlapping(table, codes, nextCode);
       if (table.count === 0 || start >= table.end[table.count - 1]!)
-        addMention(table, ref.concept, start, end, i, last, false);
+        addMention(table, ref.concept, start, end, i, last, false, ref.absent);
     }
     i = last;
   }
@@ -442,6 +447,7 @@ function addUnlessOverlapping(table: MentionTable, from: MentionTable, i: number
     from.firstToken[i]!,
     from.lastToken[i]!,
     from.code[i] === 1,
+    from.code[i] === 2,
   );
 }
 

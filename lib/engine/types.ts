@@ -40,6 +40,8 @@ export interface LexiconForm {
   requires?: string;
   /** Found so that the shorter forms inside it are not, and never a mention itself ("headache clinic"). */
   stop?: boolean;
+  /** Says its concept is absent ("afebrile", "neck supple"): the finding is negated by its own words. */
+  absent?: boolean;
 }
 
 export interface CompiledLexicon {
@@ -146,6 +148,8 @@ export interface Mention {
   lastToken: number;
   /** An ICD-10-CM code ("G43.909") rather than words of the lexicon. */
   code?: boolean;
+  /** Words that say the concept is absent ("afebrile"): see LexiconForm.absent. */
+  absent?: boolean;
 }
 
 export interface Finding extends ContextFlags {

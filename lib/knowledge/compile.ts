@@ -294,6 +294,7 @@ function compileLexicon(entries: Entry[], fileOf: Map<string, string>, context: 
         else if (!f.requires) other.ungated = e.id;
         const form: LexiconForm = { text, concept: idx };
         if (f.stop) form.stop = true;
+        if (f.absent) form.absent = true;
         if (f.caseSensitive) form.caseSensitive = true;
         if (f.requires) form.requires = f.requires;
         forms.push(form);

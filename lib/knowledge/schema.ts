@@ -61,6 +61,11 @@ export interface SurfaceForm {
    * searched themselves.
    */
   stop?: boolean;
+  /**
+   * Words that say the entry's concept is absent ("afebrile", "neck supple"): marked on the page as
+   * the concept denied, with these words as the cue.
+   */
+  absent?: boolean;
 }
 
 /** One statement shown to clinicians, with the sources that support it. */
@@ -158,7 +163,7 @@ const ENTRY_KEYS = new Set([
   'raisedBy',
 ]);
 const OPTIONAL_ENTRY_KEYS = new Set(['codes', 'supervision', 'contraindication', 'currentOnly', 'raisedBy']);
-const FORM_KEYS = new Set(['text', 'caseSensitive', 'requires', 'searchOnly', 'stop']);
+const FORM_KEYS = new Set(['text', 'caseSensitive', 'requires', 'searchOnly', 'stop', 'absent']);
 const SOURCE_KEYS = new Set(['id', 'authors', 'title', 'venue', 'year', 'doi', 'pmid', 'url', 'tier', 'note']);
 export const SUMMARY_MAX = 140;
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -270,6 +275,11 @@ export function validateEntry(raw: unknown, file: string): Entry {
       if (f.stop && (form.searchOnly || 'requires' in f))
         throw new KnowledgeError(file, `${where}.stop`, 'a stop form is neither searchOnly nor gated by requires');
       form.stop = f.stop;
+    }
+    if ('absent' in f) {
+      if (typeof f.absent !== 'boolean') throw new KnowledgeError(file, `${where}.absent`, 'must be true or false');
+      if (f.absent && form.stop) throw new KnowledgeError(file, `${where}.absent`, 'a stop form is no mention');
+      form.absent = f.absent;
     }
     if ('requires' in f) form.requires = regex(f.requires, file, `${where}.requires`);
     return form;

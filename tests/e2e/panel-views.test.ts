@@ -127,6 +127,11 @@ describe('This page view', () => {
     const aura = panel.locator('section[data-group="absent"] li.finding-row[data-concept="aura"]');
     expect(await aura.locator('mark').first().textContent()).toBe('aura');
     expect(await aura.textContent()).toContain("denied: 'Denies'");
+    // Exam words that say a finding is absent deny it by themselves, and are the cue shown.
+    expect(g['neck-stiffness']).toEqual(['absent']); // "Neck supple."
+    expect(g['papilledema']).toEqual(['absent']); // "Fundi sharp."
+    const neck = panel.locator('section[data-group="absent"] li.finding-row[data-concept="neck-stiffness"]');
+    expect(await neck.textContent()).toContain("denied: 'Neck supple'");
     await closeAll(panel, page);
   });
 

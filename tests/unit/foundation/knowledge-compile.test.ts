@@ -86,10 +86,32 @@ describe('knowledge compile', () => {
         (e.surfaceForms = [{ text: 'photophobia' }, { text: 'light box', stop: true, requires: 'lamp' }]),
       /photophobia\.json: surfaceForms\[1\]\.stop: a stop form is neither searchOnly nor gated by requires/,
     ],
+    [
+      'absent form that is not true or false',
+      (e: Record<string, unknown>) => (e.surfaceForms = [{ text: 'photophobia' }, { text: 'light ok', absent: 1 }]),
+      /photophobia\.json: surfaceForms\[1\]\.absent: must be true or false/,
+    ],
+    [
+      'absent form that is also a stop form',
+      (e: Record<string, unknown>) =>
+        (e.surfaceForms = [{ text: 'photophobia' }, { text: 'light ok', stop: true, absent: true }]),
+      /photophobia\.json: surfaceForms\[1\]\.absent: a stop form is no mention/,
+    ],
   ])('fails with the file and field named: %s', (_name, edit, message) => {
     const dir = copyMini();
     editEntry(dir, 'photophobia', edit);
     expect(() => compileKnowledge(readKnowledgeFiles(dir))).toThrow(message);
+  });
+
+  it('compiles a form that says its concept is absent into a denied finding', () => {
+    const dir = copyMini();
+    editEntry(dir, 'photophobia', (e) => {
+      e.surfaceForms = [{ text: 'photophobia' }, { text: 'tolerates light', absent: true }];
+    });
+    const k = compileKnowledge(readKnowledgeFiles(dir));
+    expect(k.lexicon.forms.find((f) => f.text === 'tolerates light')?.absent).toBe(true);
+    const [f] = analyze(createEngine(k.lexicon), 'Tolerates light well.');
+    expect(f).toMatchObject({ concept: 'photophobia', negated: true, assertion: 'negated' });
   });
 
   it('compiles a stop form into the lexicon, marked, and leaves it out of search', () => {

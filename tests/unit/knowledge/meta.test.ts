@@ -39,7 +39,7 @@ const ENTRY_ORDER = [
 ];
 const NESTED_ORDER: Record<string, string[]> = {
   detail: ['text', 'cite'],
-  surfaceForms: ['text', 'caseSensitive', 'requires', 'searchOnly', 'stop'],
+  surfaceForms: ['text', 'caseSensitive', 'requires', 'searchOnly', 'stop', 'absent'],
   supervision: ['phase', 'text', 'cite', 'checks'],
 };
 const SOURCE_ORDER = ['id', 'authors', 'title', 'venue', 'year', 'doi', 'pmid', 'url', 'tier', 'note'];
