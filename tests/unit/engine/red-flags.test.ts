@@ -56,6 +56,8 @@ describe('red flags in the words charts use', () => {
     ['New facial droop and headache.', 'facial droop:focal-neurological-deficit:affirmed'],
     ['No cranial nerve deficit or sensory deficit.', 'sensory deficit:focal-neurological-deficit:negated'],
     ['Aura resolved; no residual deficits.', 'residual deficits:focal-neurological-deficit:negated'],
+    ['New headache with confusion since this morning.', 'confusion:red-flag-cognitive-change:affirmed'],
+    ['Arrived with altered mental status.', 'altered mental status:focal-neurological-deficit:affirmed'],
     ['Refractory, with probable medication overuse.', 'medication overuse:red-flag-painkiller-overuse:uncertain'],
     [
       'Headache reached maximum intensity in under a minute.',
@@ -64,6 +66,12 @@ describe('red flags in the words charts use', () => {
     ['Headache began while straining at stool.', 'while straining:red-flag-cough-exertion-headache:affirmed'],
   ])('%s', (text, expected) => {
     expect(read(text)).toContain(expected);
+  });
+});
+
+describe('confusion with no headache near it', () => {
+  it('is no red flag', () => {
+    expect(read('Confusion resolved.')).toEqual([]);
   });
 });
 
