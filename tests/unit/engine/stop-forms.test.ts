@@ -17,5 +17,7 @@ describe('words that hold a finding’s name without speaking of it', () => {
     expect(read('Keeps a migraine diary; headache 3 days this week.')).toEqual(['headache affirmed']);
     expect(read('Referred to headache specialist for migraine.')).toEqual(['migraine affirmed']);
     expect(read('Headache at the clinic today.')).toEqual(['Headache affirmed']);
+    // Medicine for a headache speaks of one: no stop form for it.
+    expect(read('Took headache medicine this morning.')).toEqual(['headache affirmed']);
   });
 });
