@@ -908,18 +908,30 @@ const EPISODE = wordSet([
  */
 function inCircumstance(tokens: Tokens, s: Sentence, first: number, last: number, answer: number): boolean {
   if (!wordIs(tokens, first, EPISODE)) return false;
-  let p = first - 1;
-  if (wordIs(tokens, p, CIRCUMSTANCE_DETERMINER)) p--;
-  if (wordIs(tokens, p, CIRCUMSTANCE)) {
-    for (let k = s.firstToken; k < p; k++) if (tokens.kinds[k] === 1) return true;
-    return false;
-  }
+  const p = linkBefore(tokens, first);
+  if (p >= 0) return hasWord(tokens, s.firstToken, p);
   let q = last + 1;
   if (!wordIs(tokens, q, CIRCUMSTANCE)) return false;
   if (wordIs(tokens, q + 1, CIRCUMSTANCE_DETERMINER)) q++;
   // "Aura before headache: no": the aura is what is asked about, the headache its time.
   if (wordIs(tokens, q + 1, EPISODE)) return false;
-  for (let k = q + 1; k < answer; k++) if (tokens.kinds[k] === 1) return true;
+  return hasWord(tokens, q + 1, answer);
+}
+
+/**
+ * The link word (during, before, after, between) just before the episode mention at `first`, as a
+ * token index ("weakness during [the] aura"), or -1.
+ */
+function linkBefore(tokens: Tokens, first: number): number {
+  if (!wordIs(tokens, first, EPISODE)) return -1;
+  let p = first - 1;
+  if (wordIs(tokens, p, CIRCUMSTANCE_DETERMINER)) p--;
+  return wordIs(tokens, p, CIRCUMSTANCE) ? p : -1;
+}
+
+/** Whether a word lies among the tokens [from, to). */
+function hasWord(tokens: Tokens, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (tokens.kinds[k] === 1) return true;
   return false;
 }
 
@@ -1044,12 +1056,7 @@ function dashAfterItem(tokens: Tokens, cueLast: number, first: number): boolean 
     const to = tokens.starts[k + 1]!;
     for (let i = from + 1; i < to - 1; i++) {
       const c = text.charCodeAt(i);
-      if (
-        (c === 45 || c === 0x2013 || c === 0x2014) &&
-        isBlank(text.charCodeAt(i - 1)) &&
-        isBlank(text.charCodeAt(i + 1))
-      )
-        return true;
+      if (isDash(c) && isBlank(text.charCodeAt(i - 1)) && isBlank(text.charCodeAt(i + 1))) return true;
     }
   }
   return false;
@@ -1059,6 +1066,11 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** A hyphen, an en dash or an em dash. */
+function isDash(c: number): boolean {
+  return c === 45 || c === 0x2013 || c === 0x2014;
+}
+
 /**
  * Whether a colon or a dash follows the cue ending at token `cueLast`: the cue labels what follows
  * ("Father - HTN"). A hyphen is no token (it separates words), so the text is read.
@@ -1066,9 +1078,9 @@ function isBlank(c: number): boolean {
 function labelAfter(tokens: Tokens, cueLast: number): boolean {
   const text = tokens.text;
   let k = tokens.ends[cueLast]!;
-  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  while (k < text.length && isBlank(text.charCodeAt(k))) k++;
   const c = text.charCodeAt(k);
-  return c === 58 /* : */ || c === 45 /* - */ || c === 0x2013 /* – */ || c === 0x2014; /* — */
+  return c === 58 /* : */ || isDash(c);
 }
 
 /**
@@ -1077,12 +1089,8 @@ function labelAfter(tokens: Tokens, cueLast: number): boolean {
  * the weakness and takes the aura as given (see inCircumstance for answers after the question).
  */
 function episodeOfDenied(tokens: Tokens, cueLast: number, first: number): boolean {
-  if (!wordIs(tokens, first, EPISODE)) return false;
-  let p = first - 1;
-  if (wordIs(tokens, p, CIRCUMSTANCE_DETERMINER)) p--;
-  if (!wordIs(tokens, p, CIRCUMSTANCE)) return false;
-  for (let k = cueLast + 1; k < p; k++) if (tokens.kinds[k] === 1) return true;
-  return false;
+  const p = linkBefore(tokens, first);
+  return p >= 0 && hasWord(tokens, cueLast + 1, p);
 }
 
 function interrupted(tokens: Tokens, cues: FoundCue[], cue: FoundCue, first: number, last: number): boolean {
