@@ -36,3 +36,10 @@ describe('how the history was taken', () => {
     expect(read('History of migraine per EMS.')).toEqual(['migraine historical']);
   });
 });
+
+describe('an answer that a thing is possible', () => {
+  it('after a colon or a dash, leaves that thing open', () => {
+    expect(read('Caffeine withdrawal - possible.')).toEqual(['Caffeine withdrawal uncertain']);
+    expect(read('Aura: likely, photophobia: yes.')).toEqual(['Aura uncertain', 'photophobia affirmed']);
+  });
+});
