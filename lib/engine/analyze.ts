@@ -28,6 +28,7 @@ import {
   type MentionTable,
 } from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
+import { columnDenial, isWholeCell, type ColumnDenial } from './columns';
 import { prebuildTrie, type Tokens } from './tokens';
 import {
   ASSERTION_PRECEDENCE,
@@ -381,7 +382,14 @@ function labelledBy(
  * chunk of a page): the offsets of findings and cues are in that one, so the findings of a chunk
  * are final as made, not copied over with their cues to be moved (60,000 on a long page).
  */
-export function analyze(engine: Engine, text: string, offset = 0, strings: StringTable = new Map()): Finding[] {
+export function analyze(
+  engine: Engine,
+  text: string,
+  offset = 0,
+  strings: StringTable = new Map(),
+  /** The text ends where the page's does (not a chunk's end): a table running to it has ended. */
+  complete = true,
+): Finding[] {
   const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   const n = mentions.count;
   if (n === 0) return [];
@@ -418,8 +426,16 @@ export function analyze(engine: Engine, text: string, offset = 0, strings: Strin
     const end = endOf[i]!;
     // Words that say their concept is absent ("afebrile") deny it themselves, and are the cue shown.
     const absent = code[i] === 2;
-    const own = absent ? bits | NEGATED : bits;
-    const ownCues = absent ? absentCues(cues, text, start, end, offset, strings) : cues;
+    let own = absent ? bits | NEGATED : bits;
+    let ownCues = absent ? absentCues(cues, text, start, end, offset, strings) : cues;
+    // A flowsheet's header cell is answered by its column: denied where every row says no.
+    if (!absent && (own & NEGATED) === 0 && isWholeCell(text, start, end)) {
+      const column = columnDenial(text, start, end, complete);
+      if (column) {
+        own |= NEGATED;
+        ownCues = [columnCue(column, text, offset, strings), ...cues];
+      }
+    }
     findings[i] = {
       concept: concept.id,
       category: concept.category,
@@ -439,6 +455,17 @@ export function analyze(engine: Engine, text: string, offset = 0, strings: Strin
     };
   }
   return findings;
+}
+
+/** The first no of a header's column, as the cue of its denial. */
+function columnCue(column: ColumnDenial, text: string, offset: number, strings: StringTable): Cue {
+  return {
+    flag: 'negated',
+    text: kept(strings, text.slice(column.start, column.end)),
+    start: column.start + offset,
+    end: column.end + offset,
+    kind: 'column',
+  };
 }
 
 /** The cues of a finding whose own words deny it: those words first, as a negation cue. */

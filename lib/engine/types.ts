@@ -126,8 +126,11 @@ export interface Cue {
   text: string;
   start: number;
   end: number;
-  /** 'section' when a header ("Family History:") set it rather than a phrase in the sentence. */
-  kind: 'phrase' | 'section';
+  /**
+   * 'section' when a header ("Family History:") set it rather than a phrase in the sentence;
+   * 'column' when a flowsheet header's column set it (the text is the column's first answer).
+   */
+  kind: 'phrase' | 'section' | 'column';
 }
 
 export interface ContextFlags {

@@ -4,7 +4,13 @@
  * thrown on. Payloads carry ids and offsets; page text (a finding's words and sentence) travels
  * only to the background's memory and on to the panel, never to storage.local, logs or URLs.
  */
-import { ASSERTION_PRECEDENCE, HIGHLIGHT_CATEGORIES, type CompiledLexicon, type Finding } from '../engine/types';
+import {
+  ASSERTION_PRECEDENCE,
+  HIGHLIGHT_CATEGORIES,
+  type CompiledLexicon,
+  type Cue,
+  type Finding,
+} from '../engine/types';
 
 /** A finding as it travels: the engine's finding plus where it was found. */
 export interface WireFinding extends Finding {
@@ -126,7 +132,7 @@ function isFinding(v: unknown): v is WireFinding {
       isStr(c.text, 200) &&
       isInt(c.start) &&
       isInt(c.end) &&
-      (c.kind === 'phrase' || c.kind === 'section'),
+      (c.kind === 'phrase' || c.kind === 'section' || c.kind === 'column'),
   );
 }
 
@@ -157,8 +163,10 @@ export interface PackedFindings {
  * ASSERTION_PRECEDENCE), sentence index, sentenceStart, cues, field label (fields only)].
  */
 export type PackedFinding = [number, string, number, number, number, number, number, number, PackedCue[], string?];
-/** [flag index in ASSERTION_PRECEDENCE, 0 phrase / 1 section, text, start, end]. */
+/** [flag index in ASSERTION_PRECEDENCE, kind index in CUE_KINDS, text, start, end]. */
 export type PackedCue = [number, number, string, number, number];
+/** A cue's kind on the wire: its index here (a phrase was 0 and a section 1 before columns came). */
+const CUE_KINDS: readonly Cue['kind'][] = ['phrase', 'section', 'column'];
 
 /** What the content script sends: findings packed, every other message as it is. */
 export type ContentWire = Exclude<ContentToBackground, { type: 'findings' }> | PackedFindings;
@@ -191,7 +199,7 @@ export function packMessage(msg: ContentToBackground): ContentWire {
     });
     const cues = f.cues.map((q): PackedCue => [
       ASSERTION_PRECEDENCE.indexOf(q.flag),
-      q.kind === 'section' ? 1 : 0,
+      CUE_KINDS.indexOf(q.kind),
       q.text,
       q.start,
       q.end,
@@ -242,13 +250,13 @@ function unpackRows(rows: unknown, concepts: unknown[], sentences: unknown[], fi
     for (const q of cues) {
       if (!Array.isArray(q) || q.length !== 5) return null;
       const [flag, kind, qtext, qstart, qend] = q as unknown[];
-      if (!isInt(flag) || flag >= ASSERTION_PRECEDENCE.length || (kind !== 0 && kind !== 1)) return null;
+      if (!isInt(flag) || flag >= ASSERTION_PRECEDENCE.length || !isInt(kind) || kind >= CUE_KINDS.length) return null;
       cueObjs.push({
         flag: ASSERTION_PRECEDENCE[flag],
         text: qtext,
         start: qstart,
         end: qend,
-        kind: kind === 1 ? 'section' : 'phrase',
+        kind: CUE_KINDS[kind],
       });
     }
     const f: Obj = {

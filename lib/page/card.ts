@@ -71,7 +71,9 @@ export function cueLine(f: Finding): string {
   const cue = f.cues.find((c) => c.flag === f.assertion) ?? f.cues[0];
   const label = ASSERTION_LABEL[f.assertion]!.toLowerCase();
   if (!cue) return label;
-  return cue.kind === 'section' ? `${label} by section '${cue.text}'` : `${label} by '${cue.text}'`;
+  if (cue.kind === 'section') return `${label} by section '${cue.text}'`;
+  if (cue.kind === 'column') return `${label} by its column: '${cue.text}' in every row`;
+  return `${label} by '${cue.text}'`;
 }
 
 /** The sentence around a mention, shortened around it when long. */

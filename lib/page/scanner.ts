@@ -1332,7 +1332,7 @@ export function analyzeChunk(
   strings?: StringTable,
 ): { findings: Finding[]; end: number; lead: number } {
   const { start, end, lead } = nextChunk(text, from, size);
-  const findings = analyze(engine, text.slice(lead, end), lead + offset, strings);
+  const findings = analyze(engine, text.slice(lead, end), lead + offset, strings, end === text.length);
   // Findings in the lead-in were reported with the previous chunk.
   const from0 = start + offset;
   const fresh = lead === start ? findings : findings.filter((f) => f.start >= from0);

@@ -153,9 +153,18 @@ const CUE_LABEL: Record<string, string> = {
   uncertain: 'uncertain',
 };
 
+const CUE_KIND_LABEL: Record<WireFinding['cues'][number]['kind'], string> = {
+  phrase: '',
+  section: 'section ',
+  column: 'column ',
+};
+
 /** The context cues as the basis for an assertion: "denied: 'denies'", "family: section 'Family History'". */
 export function cueText(f: WireFinding): string[] {
-  return f.cues.map((c) => `${CUE_LABEL[c.flag] ?? c.flag}: ${c.kind === 'section' ? 'section ' : ''}'${c.text}'`);
+  return f.cues.map(
+    (c) =>
+      `${CUE_LABEL[c.flag] ?? c.flag}: ${CUE_KIND_LABEL[c.kind]}'${c.text}'${c.kind === 'column' ? ' in every row' : ''}`,
+  );
 }
 
 /**

@@ -193,6 +193,13 @@ describe('Ketamine supervision on the infusion encounter', () => {
     expect(await alert.locator('[data-caution="ketamine-caution-hypertension"] blockquote').textContent()).toContain(
       'history of hypertension on lisinopril',
     );
+    // A flowsheet column answered no in every row denies its header, and says so as the basis.
+    const screened = panel.locator(
+      'section[data-group="absent"] li.finding-row[data-concept="ketamine-psychological-effects"]',
+    );
+    expect(await screened.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("denied: column 'No' in every row")]),
+    );
     for (const id of [
       'ketamine-ci-psychosis',
       'ketamine-ci-substance-use-disorder',

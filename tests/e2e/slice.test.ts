@@ -38,6 +38,11 @@ describe('highlights on the demo pages', () => {
     expect(ketamine).toContain('ketamine');
     // Flowsheet rows that do not name ketamine themselves: the table's first row does.
     expect(ketamine).toEqual(expect.arrayContaining(['dissociation', 'diplopia']));
+    // The emergence screen's headers are read by their columns: no hallucinations in any row,
+    // dissociation in two.
+    expect(hl['chartlight-ketamine-negated']).toEqual(expect.arrayContaining(['Hallucinations']));
+    expect(hl['chartlight-ketamine']).toEqual(expect.arrayContaining(['Dissociation']));
+    expect(hl['chartlight-ketamine'] ?? []).not.toContain('Hallucinations');
     await page.close();
   });
 

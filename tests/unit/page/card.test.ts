@@ -41,6 +41,15 @@ describe('card text', () => {
       "family history by section 'Family History'",
     ],
     [{ ...base, assertion: 'uncertain', uncertain: true } as Finding, 'uncertain'],
+    [
+      {
+        ...base,
+        assertion: 'negated',
+        negated: true,
+        cues: [{ flag: 'negated', text: 'No', start: 40, end: 42, kind: 'column' }],
+      } as Finding,
+      "negated by its column: 'No' in every row",
+    ],
   ])('cue line %#', (f, line) => {
     expect(cueLine(f)).toBe(line);
   });

@@ -66,6 +66,9 @@ describe('basis of a finding', () => {
 
   it('names the cue that set the context', () => {
     expect(cueText(findingsOf('Denies aura.')[0]!)).toEqual(["denied: 'Denies'"]);
+    const sheet = 'Time\tAura\n09:00\tNo\n09:30\tNo\nEnd of flowsheet.';
+    const header = findingsOf(sheet).find((x) => x.text === 'Aura')!;
+    expect(cueText(header)).toEqual(["denied: column 'No' in every row"]);
   });
 });
 

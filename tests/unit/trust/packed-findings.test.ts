@@ -79,7 +79,7 @@ describe('a packed findings message', () => {
           text: fc.string({ maxLength: 20 }),
           start: fc.nat(1000),
           end: fc.nat(1000),
-          kind: fc.constantFrom('phrase', 'section' as const),
+          kind: fc.constantFrom('phrase', 'section', 'column' as const),
         }),
         { maxLength: 3 },
       ),
