@@ -398,6 +398,8 @@ function pluralSuffix(text: string, s: number, e: number): number {
   if (len < 3 || text.charCodeAt(e - 1) !== 115 /* s */) return 0;
   const prev = text.charCodeAt(e - 2);
   if (prev === 115 || prev === 117 || prev === 105 /* -ss, -us, -is: "loss", "status", "diagnosis" */) return 0;
+  // A consonant and "y" make their plural in "-ies": "sensitivitys" is no plural ("days" is).
+  if (prev === 121 /* y */ && !isVowel(text.charCodeAt(e - 3))) return 0;
   if (prev === 101 /* e */ && len >= 4) {
     const p3 = text.charCodeAt(e - 3);
     if (p3 === 105 /* i */ && len >= 5) return 3;
@@ -408,6 +410,10 @@ function pluralSuffix(text: string, s: number, e: number): number {
     }
   }
   return 1;
+}
+
+function isVowel(c: number): boolean {
+  return c === 97 || c === 101 || c === 105 || c === 111 || c === 117; // a e i o u
 }
 
 /** The child of `node` whose word is text[s, e) followed by "y" ("allergies" → "allergy"). */
