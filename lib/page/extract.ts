@@ -79,6 +79,23 @@ const BLOCK = tags([
   'HTML',
 ]);
 const CELL = tags(['TD', 'TH']);
+/** A table's own parts, where text between the children is never shown. */
+const TABLE_PARTS = tags(['TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'COLGROUP']);
+const PREFORMATTED = tags(['PRE', 'LISTING', 'XMP', 'PLAINTEXT', 'TEXTAREA']);
+const BREAKS = /[\n\r\t]/;
+const BREAKS_ALL = /[\n\r\t]/g;
+const NOT_BLANK = /[^ \n\r\t\f]/;
+const KEEPS_BREAKS_STYLE = /white-space\s*:\s*(?:pre|break-spaces)/i;
+
+/** Whether an element keeps its line breaks by its own or an ancestor's tag or style attribute. */
+function keepsBreaksByMarkup(el: Element): boolean {
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    if (PREFORMATTED.has(e.tagName)) return true;
+    const style = e.getAttribute('style');
+    if (style && KEEPS_BREAKS_STYLE.test(style)) return true;
+  }
+  return false;
+}
 /**
  * Headings open a new part of the page, known to the section rules or not ("Vitals"): the walk puts
  * a blank line before each, which ends the section above it as a blank line in a typed note does.
@@ -134,6 +151,8 @@ export class TextExtractor {
   readonly starts: number[] = [];
   private textLength = 0;
   private pendingBreak = '';
+  /** Text length when the cell being read was entered; -1 outside a cell. */
+  private cellAt = -1;
   private readonly roots: readonly Node[];
   private rootIndex = -1;
   private root: Node | null = null;
@@ -194,7 +213,8 @@ export class TextExtractor {
       this.visited++;
       const type = node.nodeType;
       if (type === 3) {
-        const data = (node as Text).data;
+        let data = (node as Text).data;
+        if (BREAKS.test(data)) data = this.rendered(node as Text, data);
         if (data.length > 0) {
           if (this.pendingBreak) this.push(this.pendingBreak);
           this.pendingBreak = '';
@@ -218,7 +238,10 @@ export class TextExtractor {
         } else if (!(options.exclude && options.exclude(el)) && !el.hasAttribute('hidden')) {
           if (HEADING.has(tag)) this.brk('\n\n');
           else if (BLOCK.has(tag)) this.brk('\n');
-          else if (CELL.has(tag)) this.brk('\t');
+          else if (CELL.has(tag)) {
+            this.brk('\t');
+            this.cellAt = this.textLength;
+          }
           let inside: Node | null;
           if (this.shadow && el.shadowRoot) {
             // An open shadow root's content is what the user sees; the light children are slotted
@@ -245,6 +268,38 @@ export class TextExtractor {
       if (this.cursor === null) this.nextRoot();
     }
     return true;
+  }
+
+  /**
+   * A text node's line breaks and tabs as the page shows them. Where white space collapses (the
+   * default), a line break written in the page's source is shown as a space: "Patient denies⏎
+   * aura" is one line on screen, and read as two its denial would not reach the aura. So they are
+   * read as spaces, one for one, and the offsets into the node stay the same. Where the page keeps
+   * them (<pre>, a note shown with white-space: pre-wrap) they stay line breaks. White space
+   * between a table's rows and cells is not shown at all: it would split a row into lines.
+   */
+  private rendered(node: Text, data: string): string {
+    const parent = node.parentNode;
+    if (!parent || parent.nodeType !== 1) return data;
+    const el = parent as Element;
+    if (TABLE_PARTS.has(el.tagName) && !NOT_BLANK.test(data)) return '';
+    return this.keepsBreaks(el) ? data : data.replace(BREAKS_ALL, ' ');
+  }
+
+  /** The element asked last, and its answer: a node's whitespace siblings share their parent. */
+  private breaksOf: Element | null = null;
+  private keepsBreaksOf = false;
+
+  private keepsBreaks(el: Element): boolean {
+    if (el === this.breaksOf) return this.keepsBreaksOf;
+    const view = el.ownerDocument.defaultView;
+    const ws = view && typeof view.getComputedStyle === 'function' ? view.getComputedStyle(el).whiteSpace : '';
+    // pre, pre-wrap, pre-line and break-spaces keep line breaks. Without a style engine (the CLI's
+    // DOM answers '') the element and its ancestors' tags and style attributes tell.
+    const keeps = ws === 'normal' || ws === 'nowrap' ? false : ws ? true : keepsBreaksByMarkup(el);
+    this.breaksOf = el;
+    this.keepsBreaksOf = keeps;
+    return keeps;
   }
 
   /** The node after `node` (whose subtree is read): its next sibling, or its parent's, and so on. */
@@ -274,7 +329,14 @@ export class TextExtractor {
   private exit(el: Element): void {
     const tag = el.tagName;
     if (BLOCK.has(tag)) this.brk('\n');
-    else if (CELL.has(tag)) this.brk('\t');
+    else if (CELL.has(tag)) {
+      // An empty cell keeps its tab, so that the cells below a flowsheet's header stay in its
+      // columns ("09:00 | | No" is not "09:00 | No"). A nested table's cell ends the outer one's
+      // count: the outer cell is then taken as not empty, which only costs a column reading.
+      if (this.cellAt === this.textLength && this.textLength > 0) this.pendingBreak += '\t';
+      this.cellAt = -1;
+      this.brk('\t');
+    }
   }
 
   /** Text that stands for an element and belongs to no text node (a checkbox's state). */
@@ -292,9 +354,21 @@ export class TextExtractor {
 
   private brk(ch: string): void {
     if (this.textLength === 0) return;
-    // The strongest break wins: a blank line, then a line, then a tab.
-    if (this.pendingBreak === '\n\n') return;
-    if (ch !== '\t' || this.pendingBreak === '') this.pendingBreak = ch;
+    const pending = this.pendingBreak;
+    if (ch === '\t') {
+      if (pending === '') this.pendingBreak = ch;
+      return;
+    }
+    // The strongest line break wins, a blank line over a line. Tabs before it are this row's: the
+    // empty cells at its end stay on it (all but the tab that would have parted the next cell),
+    // so the row keeps as many cells as its header. Tabs after it (a next row's empty first
+    // cells, with nothing after them) go.
+    let tabs = 0;
+    while (tabs < pending.length && pending.charCodeAt(tabs) === 9) tabs++;
+    const rest = pending.slice(tabs);
+    const lines = rest.startsWith('\n\n') ? 2 : rest.startsWith('\n') ? 1 : 0;
+    const keep = lines > 0 ? tabs : Math.max(0, tabs - 1);
+    this.pendingBreak = '\t'.repeat(keep) + (ch.length > lines ? ch : rest.slice(0, lines));
   }
 
   /** The text read so far between offsets a and b (as `result().text.slice(a, b)`). */

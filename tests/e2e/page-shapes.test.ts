@@ -142,6 +142,23 @@ describe('single-page app that re-renders its note every second', () => {
   });
 });
 
+describe('server-rendered markup, indented, with a note shown as typed', () => {
+  it('reads line breaks as the page shows them: spaces in a paragraph, lines in a pre-wrap note', async () => {
+    const page = await open('indented-markup.html');
+    const hl = await waitForFrameHighlights(page, has('aura', 'headache', 'nausea'));
+    // "Patient denies⏎ aura or photophobia." is one line on screen: the denial reaches both.
+    expect(hl['chartlight-aura-negated']).toContain('aura');
+    expect(hl['chartlight-symptom-negated']).toContain('photophobia');
+    // The note's own line break (white-space: pre-wrap, from the page's style sheet) ends the denial.
+    expect(hl['chartlight-red-flag-negated']).toEqual(expect.arrayContaining(['fever', 'Neck stiffness']));
+    expect(hl['chartlight-symptom']).toEqual(expect.arrayContaining(['Headache', 'Nausea']));
+    // The indented table's row "Neck stiffness | No" is one line.
+    expect(words(hl).filter((w) => w === 'neck stiffness')).toHaveLength(1);
+    expect((await probeLog(page)).inApp).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('SOAP note in <textarea> and <input> fields', () => {
   it('lists field findings with the field label, updates them as the user types, and skips passwords', async () => {
     const page = await open('soap-textarea.html');
