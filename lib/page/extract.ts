@@ -334,6 +334,8 @@ export class TextExtractor {
       // columns ("09:00 | | No" is not "09:00 | No"). A nested table's cell ends the outer one's
       // count: the outer cell is then taken as not empty, which only costs a column reading.
       if (this.cellAt === this.textLength && this.textLength > 0) this.pendingBreak += '\t';
+      // A block that closes a cell (<td><div>Aura</div></td>) ends the cell, not the row.
+      else if (this.cellAt >= 0 && this.pendingBreak.startsWith('\n')) this.pendingBreak = '';
       this.cellAt = -1;
       this.brk('\t');
     }
@@ -359,6 +361,8 @@ export class TextExtractor {
       if (pending === '') this.pendingBreak = ch;
       return;
     }
+    // A block that opens a cell (<td><div>No</div></td>) does not start a line: the row goes on.
+    if (this.cellAt === this.textLength && pending.startsWith('\t')) return;
     // The strongest line break wins, a blank line over a line. Tabs before it are this row's: the
     // empty cells at its end stay on it (all but the tab that would have parted the next cell),
     // so the row keeps as many cells as its header. Tabs after it (a next row's empty first

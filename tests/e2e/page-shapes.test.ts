@@ -152,8 +152,11 @@ describe('server-rendered markup, indented, with a note shown as typed', () => {
     // The note's own line break (white-space: pre-wrap, from the page's style sheet) ends the denial.
     expect(hl['chartlight-red-flag-negated']).toEqual(expect.arrayContaining(['fever', 'Neck stiffness']));
     expect(hl['chartlight-symptom']).toEqual(expect.arrayContaining(['Headache', 'Nausea']));
-    // The indented table's row "Neck stiffness | No" is one line.
+    // The indented table's row "Neck stiffness | No" is one line, and so is a row whose cells
+    // wrap their words in a <div>: "Aura | No" is a denial (two denied auras in all).
     expect(words(hl).filter((w) => w === 'neck stiffness')).toHaveLength(1);
+    expect(hl['chartlight-aura-negated']).toEqual(['aura', 'Aura']);
+    expect(hl['chartlight-aura'] ?? []).toEqual([]);
     expect((await probeLog(page)).inApp).toEqual([]);
     await page.close();
   });

@@ -5,7 +5,8 @@
  * page keeps line breaks (<pre>, white-space: pre-wrap) they stay. Markup indented between a
  * table's rows and cells is not shown and not read: it split "Aura | No" into two lines, and the
  * aura read as present. An empty cell keeps its tab, so the cells below a header stay in its
- * columns. Replacements are one for one: every offset into a node stays where it was.
+ * columns, and a block that opens or closes a cell (<td><div>No</div></td>) does not break its row.
+ * Replacements are one for one: every offset into a node stays where it was.
  */
 import { describe, expect, it } from 'vitest';
 import { analyze, createEngine } from '../../../lib/engine';
@@ -73,6 +74,18 @@ describe('white space as the page shows it', () => {
     const { text } = extractText(doc(html).body);
     expect(text).toBe('Time\tBP\tNausea\tNote\n09:00\t\tNo\t\n\t120/80\tNo\tok\nEnd.');
     expect(read(html)).toEqual(['Nausea negated']);
+  });
+
+  it('keeps a row on one line when its cells wrap their content in blocks', () => {
+    const html =
+      '<h3>Screening</h3><table>' +
+      '<tr><td><div>Aura</div></td><td><span>No</span></td></tr>' +
+      '<tr><td><p>Photophobia</p></td><td><div>Yes</div></td></tr>' +
+      '<tr><td>Nausea<br></td><td><div><p>No</p></div></td></tr></table><p>End.</p>';
+    expect(extractText(doc(html).body).text).toBe('Screening\nAura\tNo\nPhotophobia\tYes\nNausea\tNo\nEnd.');
+    expect(read(html)).toEqual(['Aura negated', 'Photophobia affirmed', 'Nausea negated']);
+    // Lines inside a cell stay lines.
+    expect(extractText(doc('<table><tr><td>a<br>b</td><td>c</td></tr></table>').body).text).toBe('a\nb\tc');
   });
 
   it('keeps every offset into a node where it was', () => {
