@@ -28,7 +28,7 @@ import {
   type MentionTable,
 } from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
-import { columnDenial, isWholeCell, type ColumnDenial } from './columns';
+import { answerBelow, columnDenial, isWholeCell } from './columns';
 import { prebuildTrie, type Tokens } from './tokens';
 import {
   ASSERTION_PRECEDENCE,
@@ -428,12 +428,14 @@ export function analyze(
     const absent = code[i] === 2;
     let own = absent ? bits | NEGATED : bits;
     let ownCues = absent ? absentCues(cues, text, start, end, offset, strings) : cues;
-    // A flowsheet's header cell is answered by its column: denied where every row says no.
-    if (!absent && (own & NEGATED) === 0 && isWholeCell(text, start, end)) {
-      const column = columnDenial(text, start, end, complete);
-      if (column) {
+    // A flowsheet's header cell is answered by its column: denied where every row says no. A
+    // label alone on its line is answered by a plain no on the next ("Aura" then "No").
+    if (!absent && (own & NEGATED) === 0) {
+      const column = isWholeCell(text, start, end) ? columnDenial(text, start, end, complete) : null;
+      const below = column ? null : answerBelow(text, start, end);
+      if (column || below) {
         own |= NEGATED;
-        ownCues = [columnCue(column, text, offset, strings), ...cues];
+        ownCues = [answerCue(column ?? below!, column ? 'column' : 'phrase', text, offset, strings), ...cues];
       }
     }
     findings[i] = {
@@ -457,14 +459,20 @@ export function analyze(
   return findings;
 }
 
-/** The first no of a header's column, as the cue of its denial. */
-function columnCue(column: ColumnDenial, text: string, offset: number, strings: StringTable): Cue {
+/** The no that answers a label laid out apart from it (its column's first, or the line below), as its cue. */
+function answerCue(
+  at: { start: number; end: number },
+  kind: 'column' | 'phrase',
+  text: string,
+  offset: number,
+  strings: StringTable,
+): Cue {
   return {
     flag: 'negated',
-    text: kept(strings, text.slice(column.start, column.end)),
-    start: column.start + offset,
-    end: column.end + offset,
-    kind: 'column',
+    text: kept(strings, text.slice(at.start, at.end)),
+    start: at.start + offset,
+    end: at.end + offset,
+    kind,
   };
 }
 

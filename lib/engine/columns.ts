@@ -6,9 +6,15 @@
  *
  * The reading is deliberately narrow, because a wrong denial hides a finding: a header is read as
  * denied only when its column is answered and every answer is a plain no. One yes, one other value
- * ("mild", "5/10"), a row with a different number of cells (the page's text drops empty cells, so
- * its columns no longer line up) or a table whose end is not in the text leaves the reading as it
- * was. The page's text puts a tab between the cells of a row and a line break after each row.
+ * ("mild", "5/10"), a row with a different number of cells (a cell spanning two columns, or a row
+ * whose cells hold lines of their own, so its columns may not line up) or a table whose end is not
+ * in the text leaves the reading as it was. The page's text puts a tab between the cells of a row
+ * (an empty cell keeps its tab) and a line break after each row.
+ *
+ * Labels with their answer on the next line. A definition list ("<dt>Aura</dt><dd>No</dd>"), a
+ * form laid out in blocks side by side, or a typed "Aura:" with "No" below it put the answer on a
+ * line of its own. A finding that is its line's only words (a bullet, a colon or a question mark
+ * aside), followed by a line that is only a plain no, is denied by it; nothing else is read so.
  */
 
 /** How many rows below a header are read; a longer table is left as it is. */
@@ -126,4 +132,44 @@ export function columnDenial(text: string, start: number, end: number, complete:
   if (!ended || !first) return null;
   first.rows = rows;
   return first;
+}
+
+/** How many blank lines may stand between a label and its answer (indented markup leaves some). */
+const ANSWER_MAX_BLANK_LINES = 2;
+
+/**
+ * The plain no on the line below a finding that is alone on its line, or null. The finding's line
+ * may hold a bullet before it and a colon or question mark after it, and no tab (a row is read by
+ * its cells).
+ */
+export function answerBelow(text: string, start: number, end: number): { start: number; end: number } | null {
+  let a = start - 1;
+  while (a >= 0 && isBlankOrSpace(text.charCodeAt(a))) a--;
+  if (a >= 0 && isBullet(text.charCodeAt(a))) {
+    a--;
+    while (a >= 0 && isBlankOrSpace(text.charCodeAt(a))) a--;
+  }
+  if (a >= 0 && text.charCodeAt(a) !== 10) return null;
+  let b = end;
+  while (b < text.length && isBlankOrSpace(text.charCodeAt(b))) b++;
+  if (b < text.length && (text.charCodeAt(b) === 58 /* : */ || text.charCodeAt(b) === 63) /* ? */) b++;
+  while (b < text.length && isBlankOrSpace(text.charCodeAt(b))) b++;
+  if (b >= text.length || text.charCodeAt(b) !== 10) return null;
+  for (let pos = b + 1, blank = 0; pos < text.length && blank <= ANSWER_MAX_BLANK_LINES; blank++) {
+    let e = text.indexOf('\n', pos);
+    if (e < 0) e = text.length;
+    const line = text.slice(pos, e);
+    const word = line.trim();
+    if (word !== '') {
+      if (line.includes('\t') || answerOf(word) !== NO) return null;
+      const from = pos + line.indexOf(word);
+      return { start: from, end: from + word.replace(/[.:;!]+$/, '').length };
+    }
+    pos = e + 1;
+  }
+  return null;
+}
+
+function isBullet(c: number): boolean {
+  return c === 45 /* - */ || c === 42 /* * */ || c === 8226 /* • */ || c === 183; /* · */
 }

@@ -777,7 +777,7 @@ export class PageScanner {
         const ex = job.extractor;
         // A chunk is analysed once the text reaches past its end, so its cut is the one a whole
         // reading would make; reading and analysing alternate down the page.
-        const need = job.chunkStart + job.chunkChars + 1;
+        const need = job.chunkStart + job.chunkChars + ANALYZE_LEAD_OUT_CHARS + 1;
         if (!ex.done && ex.length < need) {
           ex.run(deadline, this.now, need);
           continue;
@@ -1332,11 +1332,35 @@ export function analyzeChunk(
   strings?: StringTable,
 ): { findings: Finding[]; end: number; lead: number } {
   const { start, end, lead } = nextChunk(text, from, size);
-  const findings = analyze(engine, text.slice(lead, end), lead + offset, strings, end === text.length);
-  // Findings in the lead-in were reported with the previous chunk.
+  const out = leadOutEnd(text, end);
+  const findings = analyze(engine, text.slice(lead, out), lead + offset, strings, out === text.length);
+  // Findings in the lead-in were reported with the previous chunk, those in the lead-out will be
+  // with the next.
   const from0 = start + offset;
-  const fresh = lead === start ? findings : findings.filter((f) => f.start >= from0);
+  const to0 = end + offset;
+  const fresh = lead === start && out === end ? findings : findings.filter((f) => f.start >= from0 && f.start < to0);
   return { findings: fresh, end, lead };
+}
+
+/**
+ * A chunk is read with a few lines of the text after it (ANALYZE_LEAD_OUT_LINES, at most
+ * ANALYZE_LEAD_OUT_CHARS): the answer to a label at a chunk's last line may stand on the next
+ * ("Aura" then "No"). Where the chunk's text ends, or no line ends near enough, there is none.
+ */
+export const ANALYZE_LEAD_OUT_LINES = 3;
+export const ANALYZE_LEAD_OUT_CHARS = 400;
+
+function leadOutEnd(text: string | TextSource, end: number): number {
+  if (end >= text.length) return end;
+  const w = text.slice(end, Math.min(text.length, end + ANALYZE_LEAD_OUT_CHARS));
+  let at = -1;
+  for (let n = 0; n < ANALYZE_LEAD_OUT_LINES; n++) {
+    const nl = w.indexOf('\n', at + 1);
+    if (nl < 0) break;
+    at = nl;
+  }
+  if (end + w.length === text.length && w.indexOf('\n', at + 1) < 0) return text.length;
+  return at < 0 ? end : end + at;
 }
 
 /** Whether a placed finding still matches the page: its nodes are attached and unchanged. */

@@ -157,6 +157,9 @@ describe('server-rendered markup, indented, with a note shown as typed', () => {
     expect(words(hl).filter((w) => w === 'neck stiffness')).toHaveLength(1);
     expect(hl['chartlight-aura-negated']).toEqual(['aura', 'Aura']);
     expect(hl['chartlight-aura'] ?? []).toEqual([]);
+    // A definition list puts each answer on the line below its label.
+    expect(hl['chartlight-symptom-negated']).toContain('Vomiting');
+    expect(hl['chartlight-symptom']).toContain('Phonophobia');
     expect((await probeLog(page)).inApp).toEqual([]);
     await page.close();
   });

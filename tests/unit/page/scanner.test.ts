@@ -21,6 +21,8 @@ const LINES = [
   'Review of Systems',
   'No fever. Headache improving.',
   'Vitals:\t120/80\t72',
+  'Photophobia:',
+  'None',
 ];
 
 function longText(n: number): string {
@@ -76,6 +78,21 @@ describe('chunked analysis', () => {
     for (const f of cued.slice(-50)) {
       expect(text.slice(f.sentenceStart, f.sentenceStart + f.sentence.length)).toBe(f.sentence);
       for (const c of f.cues) expect(text.slice(c.start, c.end)).toBe(c.text);
+    }
+  });
+
+  it('reads an answer on the line after the last line of a chunk, wherever the chunk is cut', () => {
+    const text = ['Aura', 'No', 'Photophobia:', '', 'None', 'Nausea', 'Yes', 'End.'].join('\n');
+    const whole = analyze(engine, text).map(key);
+    expect(whole.filter((k) => k.endsWith(':negated'))).toHaveLength(2);
+    for (let size = 3; size <= text.length; size++) {
+      const all = [];
+      for (let from = 0; from < text.length;) {
+        const c = analyzeChunk(engine, text, from, size);
+        all.push(...c.findings);
+        from = c.end;
+      }
+      expect(all.map(key), `chunks of ${size}`).toEqual(whole);
     }
   });
 
