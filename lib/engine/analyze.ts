@@ -28,7 +28,7 @@ import {
   type MentionTable,
 } from './matcher';
 import { toFolded, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
-import { answerBelow, columnDenial, isWholeCell } from './columns';
+import { answerBelow, columnDenial, isWholeCell } from './answers';
 import { prebuildTrie, type Tokens } from './tokens';
 import {
   ASSERTION_PRECEDENCE,

@@ -1,4 +1,7 @@
 /**
+ * Answers laid out apart from what they answer: below a flowsheet's header, or on the line below
+ * a label.
+ *
  * Flowsheet columns. A flowsheet often names its findings once, in a header row, and answers them
  * row by row below ("Time | Dissociation | Hallucinations", then "09:00 | No | No"). The header's
  * words are not an assertion about the patient; the column is. Read as prose, every header would
