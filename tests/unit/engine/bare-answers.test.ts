@@ -43,3 +43,16 @@ describe('an answer that a thing is possible', () => {
     expect(read('Aura: likely, photophobia: yes.')).toEqual(['Aura uncertain', 'photophobia affirmed']);
   });
 });
+
+describe('an answer that a thing was not assessed or is unknown', () => {
+  it('leaves it open rather than present', () => {
+    expect(read('Neck stiffness: not assessed. Fever: none.')).toEqual(['Neck stiffness uncertain', 'Fever negated']);
+    expect(read('Papilledema: unable to assess (pupils dilated).')).toEqual(['Papilledema uncertain']);
+    expect(read('Aura\tUnknown\nPhotophobia\tYes')).toEqual(['Aura uncertain', 'Photophobia affirmed']);
+  });
+
+  it('is no column denial: a column of "not assessed" denies nothing', () => {
+    const sheet = 'Time\tNeck stiffness\n09:00\tNot assessed\n10:00\tNo\nEnd.';
+    expect(read(sheet)).toEqual(['Neck stiffness affirmed']);
+  });
+});
