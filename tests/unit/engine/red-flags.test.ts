@@ -80,3 +80,42 @@ describe('exertion with no headache near it', () => {
     expect(read('Social history: enjoys lifting weights and running.')).toEqual([]);
   });
 });
+
+describe('a headache described as the worst, or as never had before', () => {
+  it.each([
+    ['Pt states headache is the worst of her life.', 'worst of her life:worst-headache-of-life:affirmed'],
+    [
+      'Describes it as the worst headache she has ever had.',
+      'worst headache she has ever had:worst-headache-of-life:affirmed',
+    ],
+    // "never" is part of the phrase: the headache is new, not denied.
+    [
+      'She has never had a headache like this before.',
+      'never had a headache like this before:red-flag-pattern-change:affirmed',
+    ],
+    [
+      'Headache started at noon; she has never had anything like this.',
+      'never had anything like this:red-flag-pattern-change:affirmed',
+    ],
+  ])('%s', (text, expected) => {
+    expect(read(text)).toContain(expected);
+  });
+
+  it('is no red flag without a headache near it', () => {
+    expect(read('Her divorce was the worst of her life; she has never had anything like this.')).toEqual([]);
+  });
+
+  it('can still be denied', () => {
+    expect(read('Denies worst headache of her life.')).toContain(
+      'worst headache of her life:worst-headache-of-life:negated',
+    );
+  });
+});
+
+describe('a finding that did not occur or recur', () => {
+  it('is denied', () => {
+    expect(read('Aura did not occur this time.')).toEqual(['Aura:aura:negated']);
+    expect(read('Headache has not recurred since discharge.')).toEqual(['Headache:headache:negated']);
+    expect(read('Neck stiffness: not elicited.')).toEqual(['Neck stiffness:neck-stiffness:negated']);
+  });
+});
