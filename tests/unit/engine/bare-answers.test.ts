@@ -56,3 +56,14 @@ describe('an answer that a thing was not assessed or is unknown', () => {
     expect(read(sheet)).toEqual(['Neck stiffness affirmed']);
   });
 });
+
+describe('a problem marked inactive', () => {
+  it('is a past problem, in a problem list row or after a comma', () => {
+    expect(read('Problem list\nHypertension (I10)\tInactive\nChronic migraine (G43.709)\tActive')).toEqual([
+      'Hypertension historical',
+      'Chronic migraine affirmed',
+      'G43.709 affirmed',
+    ]);
+    expect(read('Migraine, inactive since 2019.')).toEqual(['Migraine historical']);
+  });
+});
