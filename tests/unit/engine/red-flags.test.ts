@@ -119,3 +119,21 @@ describe('a finding that did not occur or recur', () => {
     expect(read('Neck stiffness: not elicited.')).toEqual(['Neck stiffness:neck-stiffness:negated']);
   });
 });
+
+describe('meningeal signs on examination', () => {
+  it('are the meningism flag, denied or found', () => {
+    expect(read('Kernig and Brudzinski signs negative.')).toEqual([
+      'Kernig:neck-stiffness:negated',
+      'Brudzinski signs:neck-stiffness:negated',
+    ]);
+    expect(read('Positive Kernig sign.')).toEqual(['Kernig sign:neck-stiffness:affirmed']);
+    expect(read('Meningeal signs: none.')).toEqual(['Meningeal signs:neck-stiffness:negated']);
+  });
+
+  it('"Neck: supple" documents the neck stiffness absent', () => {
+    expect(read('Neck: supple, no meningismus.')).toEqual([
+      'Neck: supple:neck-stiffness:negated',
+      'meningismus:neck-stiffness:negated',
+    ]);
+  });
+});
