@@ -67,3 +67,11 @@ describe('a problem marked inactive', () => {
     expect(read('Migraine, inactive since 2019.')).toEqual(['Migraine historical']);
   });
 });
+
+describe('a trigger that does not trigger', () => {
+  it('is denied, and the headaches it does not trigger stay the patient’s', () => {
+    expect(read('Chocolate does not trigger her headaches.')).toEqual(['Chocolate negated', 'headaches affirmed']);
+    expect(read('Bright lights never trigger her migraines.')).toEqual(['Bright lights negated', 'migraines affirmed']);
+    expect(read('Skipped meals did not provoke an attack.')).toEqual(['Skipped meals negated']);
+  });
+});
