@@ -41,3 +41,26 @@ describe('the first minute of a thunderclap headache and an onset on straining',
     expect(read('Reports constipation, often while straining.')).not.toContain('while straining affirmed');
   });
 });
+
+describe('what a test could not exclude, and what is doubted', () => {
+  it('leaves what could not be excluded open, however it is written', () => {
+    for (const s of [
+      'Can not exclude SAH.',
+      'Could not exclude SAH.',
+      'SAH not yet excluded.',
+      'CT does not exclude SAH.',
+    ])
+      expect(read(s), s).toEqual(['SAH uncertain']);
+  });
+
+  it('reads a doubted or low-concern diagnosis as unlikely, as "unlikely" is read', () => {
+    expect(read('Doubt SAH given gradual onset.')).toEqual(['SAH negated']);
+    expect(read('Low concern for SAH.')).toEqual(['SAH negated']);
+    expect(read('SAH doubtful.')).toEqual(['SAH uncertain']);
+    expect(read('No doubt this is migraine.')).toEqual(['migraine affirmed']);
+  });
+
+  it('reads features atypical for a diagnosis as putting it in question', () => {
+    expect(read('Features atypical for migraine.')).toEqual(['migraine uncertain']);
+  });
+});
