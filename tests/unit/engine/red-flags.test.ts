@@ -64,6 +64,8 @@ describe('red flags in the words charts use', () => {
       'maximum intensity in under a minute:thunderclap-headache:affirmed',
     ],
     ['Headache began while straining at stool.', 'while straining:red-flag-cough-exertion-headache:affirmed'],
+    ['Sudden onset severe headache at 14:00.', 'Sudden onset severe headache:thunderclap-headache:affirmed'],
+    ['Abrupt onset of severe headache.', 'Abrupt onset of severe headache:thunderclap-headache:affirmed'],
   ])('%s', (text, expected) => {
     expect(read(text)).toContain(expected);
   });
