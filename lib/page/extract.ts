@@ -87,6 +87,14 @@ const BREAKS_ALL = /[\n\r\t]/g;
 const NOT_BLANK = /[^ \n\r\t\f]/;
 const KEEPS_BREAKS_STYLE = /white-space\s*:\s*(?:pre|break-spaces)/i;
 
+/** Whether a text node's neighbour `n` puts a line break beside it: none at all, or a block. */
+function breaksBeside(n: Node | null): boolean {
+  if (!n) return true;
+  if (n.nodeType !== 1) return false;
+  const tag = (n as Element).tagName;
+  return BLOCK.has(tag) || HEADING.has(tag) || CELL.has(tag);
+}
+
 /** Whether an element keeps its line breaks by its own or an ancestor's tag or style attribute. */
 function keepsBreaksByMarkup(el: Element): boolean {
   for (let e: Element | null = el; e; e = e.parentElement) {
@@ -282,23 +290,27 @@ export class TextExtractor {
     const parent = node.parentNode;
     if (!parent || parent.nodeType !== 1) return data;
     const el = parent as Element;
-    if (TABLE_PARTS.has(el.tagName) && !NOT_BLANK.test(data)) return '';
+    if (!NOT_BLANK.test(data)) {
+      if (TABLE_PARTS.has(el.tagName)) return '';
+      // Blank beside a block, or first or last in its parent: a line break there and a space read
+      // alike (the block breaks the line), so no style need be asked. Indented markup is mostly this.
+      if (breaksBeside(node.previousSibling) || breaksBeside(node.nextSibling)) return data.replace(BREAKS_ALL, ' ');
+    }
     return this.keepsBreaks(el) ? data : data.replace(BREAKS_ALL, ' ');
   }
 
-  /** The element asked last, and its answer: a node's whitespace siblings share their parent. */
-  private breaksOf: Element | null = null;
-  private keepsBreaksOf = false;
+  /** Each element's answer, asked once: its text nodes are met apart, between its children's. */
+  private readonly breaksOf = new WeakMap<Element, boolean>();
 
   private keepsBreaks(el: Element): boolean {
-    if (el === this.breaksOf) return this.keepsBreaksOf;
+    let keeps = this.breaksOf.get(el);
+    if (keeps !== undefined) return keeps;
     const view = el.ownerDocument.defaultView;
     const ws = view && typeof view.getComputedStyle === 'function' ? view.getComputedStyle(el).whiteSpace : '';
     // pre, pre-wrap, pre-line and break-spaces keep line breaks. Without a style engine (the CLI's
     // DOM answers '') the element and its ancestors' tags and style attributes tell.
-    const keeps = ws === 'normal' || ws === 'nowrap' ? false : ws ? true : keepsBreaksByMarkup(el);
-    this.breaksOf = el;
-    this.keepsBreaksOf = keeps;
+    keeps = ws === 'normal' || ws === 'nowrap' ? false : ws ? true : keepsBreaksByMarkup(el);
+    this.breaksOf.set(el, keeps);
     return keeps;
   }
 
