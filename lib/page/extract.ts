@@ -237,6 +237,10 @@ export class TextExtractor {
           const upper = tag.toUpperCase();
           if ((upper === 'IFRAME' || upper === 'FRAME') && options.onFrame) {
             options.onFrame(el as HTMLIFrameElement);
+          } else if (upper === 'SELECT') {
+            // A drop-down shows its chosen option: "Aura [No ▾]" is an answer.
+            const shown = selectMark(el as HTMLSelectElement);
+            if (shown !== null) this.mark(shown);
           } else if (upper === 'TEXTAREA' || upper === 'INPUT') {
             const box = upper === 'INPUT' ? boxMark(el as HTMLInputElement) : null;
             // A box is part of the text; a field's value is read apart from it.
@@ -426,6 +430,23 @@ export function boxMark(input: HTMLInputElement): string | null {
   if (type !== 'checkbox' && type !== 'radio') return null;
   const checked = typeof input.checked === 'boolean' ? input.checked : input.hasAttribute('checked');
   return checked ? ' [x] ' : ' [ ] ';
+}
+
+/** Longest chosen option read from a drop-down. */
+const SELECT_MARK_MAX = 200;
+
+/**
+ * The text a single-choice drop-down shows (its chosen option), set off by spaces, as it is now;
+ * null for a list of several choices, or where nothing is shown.
+ */
+export function selectMark(select: HTMLSelectElement): string | null {
+  if (select.multiple || select.hasAttribute('multiple')) return null;
+  const options = select.querySelectorAll('option');
+  const index = typeof select.selectedIndex === 'number' ? select.selectedIndex : -1;
+  let chosen: Element | null = index >= 0 ? (options[index] ?? null) : null;
+  if (!chosen) chosen = select.querySelector('option[selected]') ?? options[0] ?? null;
+  const text = (chosen?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, SELECT_MARK_MAX);
+  return text ? ` ${text} ` : null;
 }
 
 /** How many nodes the walk visits between two looks at the clock. */

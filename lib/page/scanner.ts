@@ -460,9 +460,10 @@ export class PageScanner {
   private onInput(unit: DocUnit, e: Event): void {
     const t = e.target as Element | null;
     const tag = t?.tagName;
-    if (t && tag === 'INPUT' && boxMark(t as HTMLInputElement) !== null) {
-      // A box ticked or unticked changes the page text ("[ ]" to "[x]") without a mutation: its
-      // block is read again, with the radio buttons beside it that the browser unticked.
+    if (t && ((tag === 'INPUT' && boxMark(t as HTMLInputElement) !== null) || tag === 'SELECT')) {
+      // A box ticked or unticked changes the page text ("[ ]" to "[x]") without a mutation, and so
+      // does another option chosen in a drop-down: its block is read again, with the radio buttons
+      // beside it that the browser unticked.
       const block = t.parentNode ?? t;
       if (unit.job) unit.dirty = true;
       else if (!unit.dirty && !unit.updated.has(block)) {

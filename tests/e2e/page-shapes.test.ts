@@ -192,7 +192,7 @@ describe('SOAP note in <textarea> and <input> fields', () => {
   });
 });
 
-describe('smart form with radio buttons and checkboxes', () => {
+describe('smart form with radio buttons, checkboxes and a drop-down', () => {
   it('reads the ticked box as the answer and follows the user ticking another, without touching the form', async () => {
     const page = await open('ketamine-screening-form.html');
     const tabId = await tabIdOf(h, page);
@@ -205,6 +205,8 @@ describe('smart form with radio buttons and checkboxes', () => {
     expect(nameOf(hl, 'vomiting')).toMatch(/-negated$/);
     expect(nameOf(hl, 'nausea')).not.toMatch(/-negated$/);
     expect(nameOf(hl, 'migraine with aura')).not.toMatch(/-negated$/);
+    // A drop-down is read by the option it shows.
+    expect(nameOf(hl, 'phonophobia')).toBe('chartlight-symptom-negated');
 
     // The nurse ticks "Yes": the psychosis history is no longer denied, on the page and for the panel.
     await page.click('#psych-yes');
@@ -220,6 +222,9 @@ describe('smart form with radio buttons and checkboxes', () => {
       .toBe('historical');
     await page.click('#sx-vomiting');
     await waitForFrameHighlights(page, (now) => nameOf(now, 'vomiting') === 'chartlight-symptom', 5000);
+    await page.selectOption('#phono', 'Yes');
+    await waitForFrameHighlights(page, (now) => nameOf(now, 'phonophobia') === 'chartlight-symptom', 5000);
+    expect(await page.inputValue('#phono')).toBe('Yes');
     expect(await page.isChecked('#psych-yes')).toBe(true);
     expect(await page.isChecked('#psych-no')).toBe(false);
     const log = await probeLog(page);

@@ -77,6 +77,16 @@ describe('TextExtractor', () => {
     );
   });
 
+  it('writes a drop-down as the option it shows, in its state now', () => {
+    const d = doc(
+      '<p>Aura <select id="a"><option>Yes</option><option selected>No</option></select></p>' +
+        '<p>Pain <select multiple><option selected>Head</option><option selected>Neck</option></select></p>',
+    );
+    expect(extractText(d.body).text).toBe('Aura  No \nPain ');
+    (d.getElementById('a') as HTMLSelectElement).selectedIndex = 0;
+    expect(extractText(d.body).text).toBe('Aura  Yes \nPain ');
+  });
+
   it('leaves out excluded elements (the card host)', () => {
     const d = doc('<p>aura</p><chartlight-card><p>nausea</p></chartlight-card>');
     expect(extractText(d.body, { exclude: (el) => el.localName === 'chartlight-card' }).text).toBe('aura');
