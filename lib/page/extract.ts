@@ -287,8 +287,9 @@ export class TextExtractor {
    * default), a line break written in the page's source is shown as a space: "Patient denies⏎
    * aura" is one line on screen, and read as two its denial would not reach the aura. So they are
    * read as spaces, one for one, and the offsets into the node stay the same. Where the page keeps
-   * them (<pre>, a note shown with white-space: pre-wrap) they stay line breaks. White space
-   * between a table's rows and cells is not shown at all: it would split a row into lines.
+   * them (<pre>, a note shown with white-space: pre-wrap) they stay line breaks. Blank text
+   * between a table's rows and cells, or beside a block, is not shown at all, and not read: it
+   * would split a row into lines, or put blank lines between blocks that the page does not show.
    */
   private rendered(node: Text, data: string): string {
     const parent = node.parentNode;
@@ -296,9 +297,10 @@ export class TextExtractor {
     const el = parent as Element;
     if (!NOT_BLANK.test(data)) {
       if (TABLE_PARTS.has(el.tagName)) return '';
-      // Blank beside a block, or first or last in its parent: a line break there and a space read
-      // alike (the block breaks the line), so no style need be asked. Indented markup is mostly this.
-      if (breaksBeside(node.previousSibling) || breaksBeside(node.nextSibling)) return data.replace(BREAKS_ALL, ' ');
+      // Blank beside a block, or first or last in its parent, is not shown (the block breaks the
+      // line): not read, so indented markup reads as compact markup does, and no style is asked.
+      // It would otherwise add blank lines between blocks, and a blank line ends a section.
+      if (breaksBeside(node.previousSibling) || breaksBeside(node.nextSibling)) return '';
     }
     return this.keepsBreaks(el) ? data : data.replace(BREAKS_ALL, ' ');
   }

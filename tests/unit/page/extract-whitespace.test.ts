@@ -6,6 +6,7 @@
  * table's rows and cells is not shown and not read: it split "Aura | No" into two lines, and the
  * aura read as present. An empty cell keeps its tab, so the cells below a header stay in its
  * columns, and a block that opens or closes a cell (<td><div>No</div></td>) does not break its row.
+ * Blank text beside a block is not shown and not read, so indented markup reads as compact markup.
  * Replacements are one for one: every offset into a node stays where it was.
  */
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,16 @@ describe('white space as the page shows it', () => {
     expect(read(html)).toEqual(['Aura negated', 'Photophobia affirmed', 'Nausea negated']);
     // Lines inside a cell stay lines.
     expect(extractText(doc('<table><tr><td>a<br>b</td><td>c</td></tr></table>').body).text).toBe('a\nb\tc');
+  });
+
+  it('reads indented markup as it reads the same markup written compactly', () => {
+    const compact =
+      '<div><h3>Family History</h3><p>Mother: migraine.</p><p>Seizures in childhood.</p></div>' +
+      '<div><h3>Review of Systems</h3><ul><li>Fever: no</li><li>Nausea: yes</li></ul></div>';
+    const indented = compact.replace(/></g, '>\n    <');
+    expect(indented).not.toBe(compact);
+    expect(extractText(doc(indented).body).text).toBe(extractText(doc(compact).body).text);
+    expect(read(indented)).toEqual(read(compact));
   });
 
   it('keeps every offset into a node where it was', () => {
