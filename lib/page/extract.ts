@@ -87,11 +87,16 @@ const BREAKS_ALL = /[\n\r\t]/g;
 const NOT_BLANK = /[^ \n\r\t\f]/;
 const KEEPS_BREAKS_STYLE = /white-space\s*:\s*(?:pre|break-spaces)/i;
 
-/** Whether a text node's neighbour `n` puts a line break beside it: none at all, or a block. */
-function breaksBeside(n: Node | null): boolean {
-  if (!n) return true;
-  if (n.nodeType !== 1) return false;
-  const tag = (n as Element).tagName;
+/**
+ * Whether a text node's neighbour `n` puts a line break beside it: a block, or, where there is
+ * none, the edge of a block parent ("<span>Denies</span><span> </span>aura" keeps its space).
+ */
+function breaksBeside(n: Node | null, parent: Element): boolean {
+  if (!n) return isBlockTag(parent.tagName);
+  return n.nodeType === 1 && isBlockTag((n as Element).tagName);
+}
+
+function isBlockTag(tag: string): boolean {
   return BLOCK.has(tag) || HEADING.has(tag) || CELL.has(tag);
 }
 
@@ -300,7 +305,7 @@ export class TextExtractor {
       // Blank beside a block, or first or last in its parent, is not shown (the block breaks the
       // line): not read, so indented markup reads as compact markup does, and no style is asked.
       // It would otherwise add blank lines between blocks, and a blank line ends a section.
-      if (breaksBeside(node.previousSibling) || breaksBeside(node.nextSibling)) return '';
+      if (breaksBeside(node.previousSibling, el) || breaksBeside(node.nextSibling, el)) return '';
     }
     return this.keepsBreaks(el) ? data : data.replace(BREAKS_ALL, ' ');
   }

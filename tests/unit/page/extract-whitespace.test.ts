@@ -30,8 +30,11 @@ describe('white space as the page shows it', () => {
     const html = '<p>Patient denies\n    aura or\tphotophobia.</p>';
     expect(extractText(doc(html).body).text).toBe('Patient denies     aura or photophobia.');
     expect(read(html)).toEqual(['aura negated', 'photophobia negated']);
-    // Between inline elements too.
+    // Between inline elements too, and alone in an inline element of its own.
     expect(read('<p><span>Denies</span>\n<span>aura</span>.</p>')).toEqual(['aura negated']);
+    expect(extractText(doc('<p><span>Denies</span><span>\n</span><span>aura</span></p>').body).text).toBe(
+      'Denies aura',
+    );
   });
 
   it('keeps line breaks where the page keeps them', () => {
