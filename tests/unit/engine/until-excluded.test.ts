@@ -64,3 +64,24 @@ describe('what a test could not exclude, and what is doubted', () => {
     expect(read('Features atypical for migraine.')).toEqual(['migraine uncertain']);
   });
 });
+
+describe('return precautions', () => {
+  it('list what to come back for, not what the patient has', () => {
+    expect(read('Return precautions given: worst headache, fever, neck stiffness, new weakness.')).toEqual([
+      'headache hypothetical',
+      'fever hypothetical',
+      'neck stiffness hypothetical',
+      'new weakness hypothetical',
+    ]);
+    expect(read('Reasons to return: new weakness or confusion.')).toEqual(['new weakness hypothetical']);
+  });
+});
+
+describe('a decade of life', () => {
+  it('puts what happened in it in the past', () => {
+    expect(read('Migraine with aura in her 20s, now without aura.')).toEqual([
+      'Migraine with aura historical',
+      'aura negated',
+    ]);
+  });
+});
