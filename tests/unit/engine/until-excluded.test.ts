@@ -85,3 +85,16 @@ describe('a decade of life', () => {
     ]);
   });
 });
+
+describe('risks counselled and effects watched for', () => {
+  it('are not effects the patient has', () => {
+    expect(read('Ketamine risks reviewed including dissociation, hypertension and bladder toxicity.')).toEqual([
+      'Ketamine affirmed',
+      'dissociation hypothetical',
+      'hypertension hypothetical',
+    ]);
+    expect(read('Monitoring for emergence reactions every 15 minutes.')).toEqual(['emergence reactions hypothetical']);
+    // Side effects the patient had are the patient's.
+    expect(read('Experienced side effects including nausea and dizziness.')).toEqual(['nausea affirmed']);
+  });
+});
