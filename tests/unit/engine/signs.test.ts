@@ -90,3 +90,19 @@ describe('a denial that names the family', () => {
     expect(flags('No one at home is sick; she has migraines.')).toEqual([['migraines', false, false]]);
   });
 });
+
+describe('review-of-systems shorthand', () => {
+  it('reads a sign before its finding as that finding’s answer', () => {
+    expect(read('Neuro ROS: (+) HA, (-) weakness, (-) numbness')).toEqual(['HA affirmed', 'numbness negated']);
+    expect(read('+ photophobia, - phonophobia')).toEqual(['photophobia affirmed', 'phonophobia negated']);
+    expect(read('Aura (-), photophobia (+).')).toEqual(['Aura negated', 'photophobia affirmed']);
+  });
+
+  it('reads answers between bars', () => {
+    expect(read('Headache: yes | Aura: no | Nausea: yes')).toEqual([
+      'Headache affirmed',
+      'Aura negated',
+      'Nausea affirmed',
+    ]);
+  });
+});
