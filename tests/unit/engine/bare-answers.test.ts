@@ -75,3 +75,10 @@ describe('a trigger that does not trigger', () => {
     expect(read('Skipped meals did not provoke an attack.')).toEqual(['Skipped meals negated']);
   });
 });
+
+describe('none since', () => {
+  it('leaves what happened before it as it was', () => {
+    expect(read('Vomiting x3 prior to arrival, none since.')).toEqual(['Vomiting affirmed']);
+    expect(read('No vomiting since arrival.')).toEqual(['vomiting negated']);
+  });
+});
