@@ -53,3 +53,11 @@ describe('a denial of something during the episode', () => {
     expect(read('Denies headache after exertion.')).toEqual(['headache negated', 'exertion negated']);
   });
 });
+
+describe('a question answered yes', () => {
+  it('asks nothing any more', () => {
+    expect(read('Photophobia? Yes.')).toEqual(['Photophobia affirmed']);
+    expect(read('Photophobia?')).toEqual(['Photophobia uncertain']);
+    expect(read('Nausea? No.')).toEqual(['Nausea negated']);
+  });
+});
