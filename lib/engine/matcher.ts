@@ -31,6 +31,11 @@ interface FormRef {
   stop: boolean;
   /** Says its concept is absent (see LexiconForm.absent). */
   absent: boolean;
+  /**
+   * Read beside ketamine (its `requires` names the drug): a form of labelled answers under a
+   * ketamine heading carries the drug to its later lines, as a table or a timed log does.
+   */
+  formReach: boolean;
 }
 
 export interface Matcher {
@@ -114,6 +119,7 @@ function toRef(lexicon: CompiledLexicon, form: LexiconForm, patterns: Map<string
     requires,
     stop: form.stop === true,
     absent: form.absent === true,
+    formReach: requires !== null && form.caseSensitive !== true && requires.test('ketamine'),
   };
 }
 
@@ -345,6 +351,13 @@ class FormCheck implements Acceptor<FormRef> {
     if ((ls === 0 || ft.charCodeAt(ls - 1) === 10) && isLogLine(ft, ls)) {
       return nearestMatch(ref.requires, ft, logStart(ft, a), a, b, b);
     }
+    // So does a form of labelled answers ("Ketamine infusion" above "Dissociation: mild" and
+    // "Hallucinations: none"): its earlier lines and short headings carry it, later ones do not.
+    // Only for what is read beside ketamine: a headache heading above "Social history: lifting
+    // weights" or "Size: 3 CM" makes no red flag and no chronic migraine of them.
+    if (ref.formReach && (ls === 0 || ft.charCodeAt(ls - 1) === 10) && isFormLine(ft, ls)) {
+      return nearestMatch(ref.requires, ft, formStart(ft, a), a, b, b);
+    }
     return Infinity;
   }
 }
@@ -476,6 +489,46 @@ function isLogLine(text: string, s: number): boolean {
 /** Where the log around `at` begins: its first entry, with the line above it (its heading). */
 function logStart(text: string, at: number): number {
   return runStart(text, at, LOG_WINDOW, (s) => isLogLine(text, s));
+}
+
+/** A form's line is a short label, a colon and its answer; its headings are short lines without one. */
+const FORM_LABEL_MAX = 40;
+const FORM_LINE_MAX = 100;
+/** How many headings in a row a form may have above or between its lines ("Ketamine protocol", "Intra-infusion"). */
+const FORM_HEADINGS_MAX = 2;
+
+function isFormLine(text: string, s: number): boolean {
+  const e = lineEnd(text, s, text.length);
+  if (e - s > FORM_LINE_MAX) return false;
+  const colon = text.indexOf(':', s);
+  return colon > s && colon < e && colon - s <= FORM_LABEL_MAX;
+}
+
+function isFormHeading(text: string, s: number): boolean {
+  const e = lineEnd(text, s, text.length);
+  return e - s <= FORM_LABEL_MAX && text.lastIndexOf(':', e) < s;
+}
+
+/**
+ * Where the form around `at` begins: its earlier lines, with up to FORM_HEADINGS_MAX short
+ * headings in a row above or among them, within LOG_WINDOW; a longer line of prose ends it.
+ */
+function formStart(text: string, at: number): number {
+  const floor = Math.max(0, at - LOG_WINDOW);
+  let s = lineStart(text, floor, at);
+  let headings = 0;
+  while (s > floor) {
+    const above = lineStart(text, floor, s - 1);
+    const kind = lineKind(text, above);
+    if (kind === ROW) break;
+    if (kind === OTHER) {
+      if (isFormLine(text, above)) headings = 0;
+      else if (isFormHeading(text, above) && headings < FORM_HEADINGS_MAX) headings++;
+      else break;
+    }
+    s = above;
+  }
+  return s;
 }
 
 /** Whether the line around `at` is a table row: the page's extraction puts a tab between cells. */

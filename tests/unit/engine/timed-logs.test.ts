@@ -71,3 +71,38 @@ describe('a timed log', () => {
     );
   });
 });
+
+describe('a form of labelled answers', () => {
+  const FORM = [
+    'Ketamine infusion protocol',
+    'Pre-infusion checklist',
+    'Baseline BP: 132/84',
+    'History of psychosis: no',
+    'Escort present for discharge: yes',
+    'Intra-infusion',
+    'Dissociation: mild',
+    'Hallucinations: none',
+  ].join('\n');
+
+  it('carries the drug its heading names to its later lines', () => {
+    expect(concepts(FORM).filter((c) => c.startsWith('ketamine-psychological-effects'))).toEqual([
+      'ketamine-psychological-effects:Dissociation:affirmed',
+      'ketamine-psychological-effects:Hallucinations:negated',
+    ]);
+  });
+
+  it('ends at a line of prose, and carries nothing without the drug', () => {
+    const prose =
+      'Ketamine infusion\nThe patient tolerated the first part of the visit well and asked about parking.\nDissociation: mild';
+    expect(read(prose)).toEqual(['Ketamine infusion affirmed']);
+    // Without the drug (or an infusion) named above, the lines are nobody's adverse effects.
+    const plain = FORM.replace('Ketamine infusion protocol', 'Clinic checklist')
+      .replace('Pre-infusion checklist', 'Before the visit')
+      .replace('Intra-infusion', 'During the visit');
+    expect(read(plain)).toEqual(['psychosis negated']);
+  });
+
+  it('makes no red flag or abbreviation of a line under a headache heading', () => {
+    expect(read('Headache intake\nSocial history: lifting weights\nLesion size: 3 CM')).toEqual(['Headache affirmed']);
+  });
+});
