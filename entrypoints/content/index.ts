@@ -1,15 +1,14 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { createEngine, type Engine } from '@/lib/engine/analyze';
+import { prebuiltEngine, type Engine } from '@/lib/engine/analyze';
 import { isLexicon, packMessage } from '@/lib/messaging/contract';
 import { scannedByParent, startContent } from '@/lib/page/content-main';
+// The same rules again as text: adopted into open shadow roots and into frames the extension's
+// style sheet did not reach, where document-level ::highlight() rules do not apply.
+import { HIGHLIGHT_CSS } from '@/lib/page/highlight-css';
 // scope only: the settings index would bring fuse.js along.
 import { disabledCategories } from '@/lib/settings/scope';
 import './highlights.css';
-// The same rules again as text, minified by the build: adopted into open shadow roots and into
-// frames the extension's style sheet did not reach, where document-level ::highlight() rules do
-// not apply.
-import highlightCss from './highlights.css?inline';
 
 export default defineContentScript({
   // Not in the manifest: the background registers it for granted sites and injects it on request.
@@ -44,7 +43,10 @@ export default defineContentScript({
       (lexicon: unknown) => {
         if (!isLexicon(lexicon)) return;
         ctx.setTimeout(() => {
-          const engine = createEngine(lexicon);
+          // From the tries the build made: a lexicon without them (a broken build) means no scan,
+          // as a malformed one does.
+          const engine = prebuiltEngine(lexicon);
+          if (!engine) return;
           void disabled.then((off) => ctx.setTimeout(() => run(ctx.signal, engine, off, scanFrames), 0));
         }, 0);
       },
@@ -61,7 +63,7 @@ function run(signal: AbortSignal, engine: Engine, disabled: ReadonlySet<string>,
       engine,
       signal,
       disabled,
-      highlightCss,
+      highlightCss: HIGHLIGHT_CSS,
       scanFrames,
       // Findings travel packed: the message's size is what costs the page's main thread.
       send: (msg) => browser.runtime.sendMessage(packMessage(msg)),

@@ -3,7 +3,7 @@
  */
 import {
   applyCues,
-  createContextEngine,
+  contextFrom,
   findCues,
   indexSections,
   newApplied,
@@ -20,7 +20,7 @@ import {
 } from './context';
 import {
   addMention,
-  createMatcher,
+  matcherFrom,
   formPhrases,
   newMentionTable,
   scanMentions,
@@ -53,19 +53,28 @@ export interface Engine {
  * used: the engine is the same either way, only slower to make.
  */
 export function createEngine(lexicon: CompiledLexicon): Engine {
+  return prebuiltEngine(lexicon) ?? engineFrom(lexicon, prebuildEngine(lexicon));
+}
+
+/**
+ * The engine from the prebuilt data a compiled lexicon carries, or null where it has none that
+ * fits. The content script makes its engine this way only (its lexicon comes from the build), so
+ * the code that builds tries from text stays out of its bundle.
+ */
+export function prebuiltEngine(lexicon: CompiledLexicon): Engine | null {
   const pre = lexicon.prebuilt;
   if (pre && pre.hash === lexicon.hash && pre.forms.at.length === lexicon.forms.length) {
     try {
-      return {
-        lexicon,
-        matcher: createMatcher(lexicon, pre.forms),
-        context: createContextEngine(lexicon.context, pre),
-      };
+      return engineFrom(lexicon, pre);
     } catch {
-      // Malformed: made from the text below instead.
+      // Malformed.
     }
   }
-  return { lexicon, matcher: createMatcher(lexicon), context: createContextEngine(lexicon.context) };
+  return null;
+}
+
+function engineFrom(lexicon: CompiledLexicon, pre: PrebuiltEngine): Engine {
+  return { lexicon, matcher: matcherFrom(lexicon, pre.forms), context: contextFrom(lexicon.context, pre) };
 }
 
 /** What createEngine needs from a lexicon beyond its text, made once when the knowledge is compiled. */
@@ -141,7 +150,7 @@ export function ownCopy(part: string): string {
  */
 export type StringTable = Map<string, string>;
 
-function kept(table: StringTable, part: string): string {
+export function kept(table: StringTable, part: string): string {
   const known = table.get(part);
   if (known !== undefined) return known;
   const copy = ownCopy(part);

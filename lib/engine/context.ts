@@ -12,13 +12,12 @@ import {
   hashRange,
   longestAt,
   mayStart,
-  newTrie,
   newTrieMatch,
   nextStart,
   phraseTokens,
+  prebuildTrie,
   tokenAt,
   trieFrom,
-  trieInsert,
   type Tokens,
   type Trie,
 } from './tokens';
@@ -111,22 +110,31 @@ export function createContextEngine(
   rules: CompiledContextRules,
   prebuilt?: Pick<PrebuiltEngine, 'rules' | 'sections' | 'groups'>,
 ): ContextEngine {
+  return contextFrom(
+    rules,
+    prebuilt ?? {
+      rules: prebuildTrie(rulePhrases(rules)),
+      sections: prebuildTrie(sectionPhrases(rules)),
+      groups: patternGroups(rules),
+    },
+  );
+}
+
+/** The context engine from its prebuilt tries only (see matcherFrom). Throws on data that does not fit. */
+export function contextFrom(
+  rules: CompiledContextRules,
+  prebuilt: Pick<PrebuiltEngine, 'rules' | 'sections' | 'groups'>,
+): ContextEngine {
   const literals = rules.rules.filter((r) => !r.pattern);
-  let trie: Trie<RuleRef>;
-  if (prebuilt) {
-    if (prebuilt.rules.at.length !== literals.length) throw new Error('prebuilt rules: count');
-    trie = trieFrom(prebuilt.rules, (i) => ({ rule: literals[i]! }));
-  } else {
-    trie = newTrie<RuleRef>();
-    for (const rule of literals) trieInsert(trie, phraseTokens(fold(rule.literal).text), { rule });
-  }
+  if (prebuilt.rules.at.length !== literals.length) throw new Error('prebuilt rules: count');
+  const trie = trieFrom(prebuilt.rules, (i): RuleRef => ({ rule: literals[i]! }));
   const patterns: PatternRule[] = [];
   const sources: string[] = [];
   let group = 1;
   let p = 0;
   for (const rule of rules.rules) {
     if (!rule.pattern) continue;
-    const groups = prebuilt ? prebuilt.groups[p++] : groupCount(rule.pattern);
+    const groups = prebuilt.groups[p++];
     if (groups === undefined) throw new Error('prebuilt groups: count');
     const flags = patternFlags(rule.pattern);
     patterns.push({
@@ -144,23 +152,12 @@ export function createContextEngine(
   }
   const combinedSource = sources.join('|');
   const combined = sources.length > 0 ? new RegExp(combinedSource, patternFlags(combinedSource)) : null;
-  let sections: Trie<SectionRule>;
   const headerLastWords = new Set<number>();
-  if (prebuilt) {
-    const s = prebuilt.sections;
-    if (s.at.length !== rules.sections.length) throw new Error('prebuilt sections: count');
-    sections = trieFrom(s, (i) => rules.sections[i]!);
-    // A section's value hangs on the node of its last word: that node's key.
-    for (const a of s.at) if (a > 0) headerLastWords.add(s.keys[a - 1]!);
-  } else {
-    sections = newTrie<SectionRule>();
-    for (const s of rules.sections) {
-      const words = phraseTokens(fold(s.literal).text);
-      trieInsert(sections, words, s);
-      const last = words[words.length - 1];
-      if (last) headerLastWords.add(hashKey(hashRange(last, 0, last.length)));
-    }
-  }
+  const s = prebuilt.sections;
+  if (s.at.length !== rules.sections.length) throw new Error('prebuilt sections: count');
+  const sections = trieFrom(s, (i) => rules.sections[i]!);
+  // A section's value hangs on the node of its last word: that node's key.
+  for (const a of s.at) if (a > 0) headerLastWords.add(s.keys[a - 1]!);
   return { trie, patterns, combined, sections, headerLastWords };
 }
 

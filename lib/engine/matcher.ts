@@ -6,14 +6,13 @@ import { fold, toOriginalEnd, toOriginalStart, type Folded } from './normalize';
 import {
   longestAt,
   mayStart,
-  newTrie,
   newTrieMatch,
   nextStart,
   phraseTokens,
+  prebuildTrie,
   tokenAt,
   tokenize,
   trieFrom,
-  trieInsert,
   type Acceptor,
   type PrebuiltTrie,
   type Tokens,
@@ -89,20 +88,18 @@ export function formPhrases(lexicon: CompiledLexicon): string[][] {
 
 /** The matcher; from `prebuilt` (made by prebuildTrie over formPhrases) when given. */
 export function createMatcher(lexicon: CompiledLexicon, prebuilt?: PrebuiltTrie): Matcher {
+  return matcherFrom(lexicon, prebuilt ?? prebuildTrie(formPhrases(lexicon)));
+}
+
+/**
+ * The matcher from its prebuilt trie only. The content script makes its engine this way, so the
+ * code that builds tries from the lexicon's text stays out of its bundle.
+ */
+export function matcherFrom(lexicon: CompiledLexicon, prebuilt: PrebuiltTrie): Matcher {
   // Forms share a handful of requires patterns: one RegExp each (test() on a pattern without "g"
   // keeps no state between calls).
   const patterns = new Map<string, RegExp>();
-  const ref = (i: number) => toRef(lexicon, lexicon.forms[i]!, patterns);
-  let trie: Trie<FormRef>;
-  if (prebuilt) {
-    trie = trieFrom(prebuilt, ref);
-  } else {
-    trie = newTrie<FormRef>();
-    lexicon.forms.forEach((form, i) => {
-      const words = phraseTokens(fold(form.text).text);
-      if (words.length > 0) trieInsert(trie, words, ref(i));
-    });
-  }
+  const trie = trieFrom(prebuilt, (i) => toRef(lexicon, lexicon.forms[i]!, patterns));
   return { lexicon, trie, codes: new Map(Object.entries(lexicon.codes)) };
 }
 

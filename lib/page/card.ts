@@ -86,27 +86,20 @@ export function contextLine(f: Finding, max = 220): string {
 }
 
 const CARD_CSS = `
-:host { all: initial; }
-.card {
-  position: fixed; z-index: 2147483647; box-sizing: border-box; max-width: 380px; min-width: 240px;
-  background: #ffffff; color: #1b1f24; border: 1px solid #8a919c; border-radius: 6px;
-  box-shadow: 0 4px 16px rgba(0, 0, 0, 0.18); padding: 10px 12px; font: 13px/1.45 system-ui, sans-serif;
-}
-.card[hidden] { display: none; }
-.head { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin-bottom: 4px; }
-.tag, .badge { font-size: 11px; border-radius: 3px; padding: 1px 6px; border: 1px solid #5f6670; color: #1b1f24; }
-.badge { background: #eef1f5; }
-.title { font-size: 14px; font-weight: 600; margin: 2px 0; }
-.brief { margin: 4px 0; }
-.brief:empty { display: none; }
-.assert { margin: 4px 0; font-weight: 600; color: #5a2a00; }
-.assert:empty { display: none; }
-.context { margin: 6px 0; padding-left: 8px; border-left: 3px solid #8a919c; color: #2b3138; }
-button {
-  font: inherit; margin-top: 4px; padding: 4px 10px; border: 1px solid #1f4f8a; border-radius: 4px;
-  background: #1f4f8a; color: #ffffff; cursor: pointer;
-}
-button:focus-visible { outline: 3px solid #c26a00; outline-offset: 2px; }
+:host{all:initial}
+.card{position:fixed;z-index:2147483647;box-sizing:border-box;max-width:380px;min-width:240px;background:#ffffff;color:#1b1f24;border:1px solid #8a919c;border-radius:6px;box-shadow:0 4px 16px rgba(0, 0, 0, 0.18);padding:10px 12px;font:13px/1.45 system-ui, sans-serif}
+.card[hidden]{display:none}
+.head{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-bottom:4px}
+.tag,.badge{font-size:11px;border-radius:3px;padding:1px 6px;border:1px solid #5f6670;color:#1b1f24}
+.badge{background:#eef1f5}
+.title{font-size:14px;font-weight:600;margin:2px 0}
+.brief{margin:4px 0}
+.brief:empty{display:none}
+.assert{margin:4px 0;font-weight:600;color:#5a2a00}
+.assert:empty{display:none}
+.context{margin:6px 0;padding-left:8px;border-left:3px solid #8a919c;color:#2b3138}
+button{font:inherit;margin-top:4px;padding:4px 10px;border:1px solid #1f4f8a;border-radius:4px;background:#1f4f8a;color:#ffffff;cursor:pointer}
+button:focus-visible{outline:3px solid #c26a00;outline-offset:2px}
 `;
 
 export class HoverCard {

@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze, createEngine } from '../../../lib/engine';
-import { prebuildEngine } from '../../../lib/engine/analyze';
+import { prebuildEngine, prebuiltEngine } from '../../../lib/engine/analyze';
+import { rulePhrases, sectionPhrases } from '../../../lib/engine/context';
+import { formPhrases } from '../../../lib/engine/matcher';
 import type { CompiledLexicon } from '../../../lib/engine/types';
 import { hashKey, hashRange, newTrie, prebuildTrie, trieFrom, trieInsert } from '../../../lib/engine/tokens';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
@@ -47,6 +49,28 @@ describe.each([
     );
     expect(fromData.context.combined?.source).toBe(fromText.context.combined?.source);
     expect(analyze(fromData, NOTE)).toEqual(analyze(fromText, NOTE));
+  });
+
+  it('loads as the tries inserting each phrase makes, node for node', () => {
+    // The engine from text is made through the same data (prebuildTrie, then trieFrom): this is
+    // what holds that data to the tries the phrases make when inserted one by one.
+    for (const phrases of [formPhrases(lexicon), rulePhrases(lexicon.context), sectionPhrases(lexicon.context)]) {
+      const inserted = newTrie<number>();
+      phrases.forEach((words, i) => {
+        if (words.length > 0) trieInsert(inserted, words, i);
+      });
+      expect(trieFrom(prebuildTrie(phrases), (i) => i)).toEqual(inserted);
+    }
+  });
+
+  it('is all the content script makes its engine from: none without it, or with one that does not fit', () => {
+    const own = prebuiltEngine(JSON.parse(JSON.stringify(lexicon)) as CompiledLexicon);
+    expect(own).not.toBeNull();
+    expect(analyze(own!, NOTE)).toEqual(analyze(createEngine(lexicon), NOTE));
+    expect(prebuiltEngine(withoutPrebuilt(lexicon))).toBeNull();
+    expect(prebuiltEngine({ ...lexicon, prebuilt: { ...lexicon.prebuilt!, hash: 'other' } })).toBeNull();
+    const pre = lexicon.prebuilt!;
+    expect(prebuiltEngine({ ...lexicon, prebuilt: { ...pre, rules: { ...pre.rules, at: [] } } })).toBeNull();
   });
 
   it('is used when it fits the lexicon, and set aside when it does not', () => {

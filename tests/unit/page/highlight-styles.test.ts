@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ASSERTION_PRECEDENCE, HIGHLIGHT_CATEGORIES, type Assertion } from '../../../lib/engine/types';
+import { HIGHLIGHT_CSS } from '../../../lib/page/highlight-css';
 import { highlightName } from '../../../lib/page/highlight-names';
 
 const CSS_TEXT = readFileSync(resolve(import.meta.dirname, '../../../entrypoints/content/highlights.css'), 'utf8');
@@ -122,5 +123,33 @@ describe('highlight styles', () => {
   it('computes contrast as WCAG defines it', () => {
     expect(contrast(parseColour('#000000'), parseColour('#ffffff'))).toBeCloseTo(21, 5);
     expect(contrast(parseColour('#777777'), parseColour('#ffffff'))).toBeCloseTo(4.48, 2);
+  });
+});
+
+/** Each rule of a style sheet's text: selector → its declarations, spaces and number forms normalised. */
+function ruleTexts(css: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const plain = css.replace(/\/\*[\s\S]*?\*\//g, '');
+  for (const m of plain.matchAll(/([^{}]+)\{([^}]*)\}/g)) {
+    const decls = m[2]!
+      .split(';')
+      .map((d) =>
+        d
+          .replace(/\s+/g, ' ')
+          .replace(/\s*([:,()])\s*/g, '$1')
+          .replace(/\b0\./g, '.')
+          .trim(),
+      )
+      .filter(Boolean);
+    out.set(m[1]!.trim(), decls);
+  }
+  return out;
+}
+
+describe('the highlight rules adopted into shadow roots and frames', () => {
+  it('are the rules of the style sheet, declaration for declaration', () => {
+    const sheet = ruleTexts(CSS_TEXT);
+    expect(sheet.size).toBe(HIGHLIGHT_CATEGORIES.length * (ASSERTION_PRECEDENCE.length + 1) + 1);
+    expect(ruleTexts(HIGHLIGHT_CSS)).toEqual(sheet);
   });
 });
