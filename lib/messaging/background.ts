@@ -4,8 +4,10 @@
  * the extension's own pages), and are forgotten when the tab closes or navigates.
  */
 import type { Browser, WxtBrowser } from 'wxt/browser';
+import { analyze, createEngine, type Engine } from '../engine/analyze';
 import type { CompiledLexicon } from '../engine/types';
 import { policySites, sitesToRegister } from '../settings/scope';
+import { encodeFindings, type AnalysedChunk } from './analysis';
 import {
   MAX_FINDINGS_PER_FRAME,
   parseContentMessage,
@@ -56,6 +58,8 @@ export class BackgroundHub {
   /** The storage.session write under way per tab, and tabs changed since their last write began. */
   private readonly writing = new Map<number, Promise<void>>();
   private readonly unpublished = new Set<number>();
+  /** The engine for analyze requests, made on the first one (and the concepts' indices). */
+  private engine: { engine: Engine; conceptIndex: Map<string, number> } | null = null;
 
   constructor(
     private readonly api: Api,
@@ -177,6 +181,7 @@ export class BackgroundHub {
     }
     if (m.type === 'entry-brief') return Promise.resolve(this.brief(m.entryId));
     if (m.type === 'lexicon') return Promise.resolve(this.lexicon);
+    if (m.type === 'analyze') return Promise.resolve(this.analyze(m.text, m.offset, m.complete, m.hash));
     if (m.type === 'open-entry') {
       this.state(tabId).focusEntry = m.entryId;
       // Opening the panel must happen in the same turn as the user's click (a user gesture).
@@ -185,6 +190,22 @@ export class BackgroundHub {
     }
     return undefined;
   };
+
+  /**
+   * A chunk of a page's text analysed here, off the page's main thread: the same engine and
+   * lexicon as the content script's, so the same findings. Nothing of the text is kept. Null for a
+   * content script holding another lexicon (an update of the extension under way).
+   */
+  analyze(text: string, offset: number, complete: boolean, hash: string): AnalysedChunk | null {
+    const lexicon = this.lexicon;
+    if (!lexicon || hash !== lexicon.hash) return null;
+    if (!this.engine) {
+      const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
+      this.engine = { engine: createEngine(lexicon), conceptIndex };
+    }
+    const { engine, conceptIndex } = this.engine;
+    return encodeFindings(analyze(engine, text, offset, new Map(), complete), text, offset, conceptIndex, hash);
+  }
 
   async openPanel(tabId: number): Promise<void> {
     try {

@@ -40,7 +40,22 @@ export type ContentToBackground =
     }
   | { type: 'open-entry'; entryId: string }
   | { type: 'entry-brief'; entryId: string }
-  | { type: 'lexicon' };
+  | { type: 'lexicon' }
+  | AnalyzeRequest;
+
+/**
+ * A chunk of the page's text for the background to analyse (see analysis.ts): the first pass's
+ * analysis runs there, off the page's main thread. `offset` is where the chunk lies in the page's
+ * text; `complete`, whether it reaches the end of it; `hash`, the lexicon the content script holds.
+ * The reply is an AnalysedChunk, or null.
+ */
+export interface AnalyzeRequest {
+  type: 'analyze';
+  text: string;
+  offset: number;
+  complete: boolean;
+  hash: string;
+}
 
 /** The background's reply to entry-brief. */
 export interface EntryBrief {
@@ -97,6 +112,8 @@ export const MAX_FINDINGS_PER_FRAME = 8000;
 /** Above any page's count of findings: a larger `total` is no count. */
 const MAX_TOTAL = 10_000_000;
 export const MAX_STRING = 2000;
+/** The longest text one analyze message may carry: a chunk, its lead-in and its lead-out. */
+export const MAX_ANALYZE_CHARS = 32_768;
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 type Obj = Record<string, unknown>;
@@ -166,12 +183,12 @@ export type PackedFinding = [number, string, number, number, number, number, num
 /** [flag index in ASSERTION_PRECEDENCE, kind index in CUE_KINDS, text, start, end]. */
 export type PackedCue = [number, number, string, number, number];
 /** A cue's kind on the wire: its index here (a phrase was 0 and a section 1 before columns came). */
-const CUE_KINDS: readonly Cue['kind'][] = ['phrase', 'section', 'column'];
+export const CUE_KINDS: readonly Cue['kind'][] = ['phrase', 'section', 'column'];
 
 /** What the content script sends: findings packed, every other message as it is. */
 export type ContentWire = Exclude<ContentToBackground, { type: 'findings' }> | PackedFindings;
 
-const ASSERTIONS_PACKED = ['affirmed', ...ASSERTION_PRECEDENCE] as const;
+export const ASSERTIONS_PACKED = ['affirmed', ...ASSERTION_PRECEDENCE] as const;
 
 /** The content script's side: a findings message in its compact form (other messages as they are). */
 export function packMessage(msg: ContentToBackground): ContentWire {
@@ -308,6 +325,15 @@ export function parseContentMessage(msg: unknown): ContentToBackground | null {
     return { type: msg.type, entryId: msg.entryId };
   }
   if (msg.type === 'lexicon') return { type: 'lexicon' };
+  if (
+    msg.type === 'analyze' &&
+    isStr(msg.text, MAX_ANALYZE_CHARS) &&
+    isInt(msg.offset) &&
+    isBool(msg.complete) &&
+    isStr(msg.hash, 100)
+  ) {
+    return { type: 'analyze', text: msg.text, offset: msg.offset, complete: msg.complete, hash: msg.hash };
+  }
   return null;
 }
 

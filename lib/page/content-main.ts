@@ -12,8 +12,9 @@
  *   is not a DOM mutation: no node, attribute or text changes, and no MutationObserver sees it;
  * - event listeners (pointer, click, key) that only read.
  */
-import type { Engine } from '../engine/analyze';
+import { kept, type Engine } from '../engine/analyze';
 import type { Finding } from '../engine/types';
+import { decodeFindings } from '../messaging/analysis';
 import {
   MAX_FINDINGS_PER_FRAME,
   MAX_FINDINGS_PER_MESSAGE,
@@ -24,7 +25,7 @@ import {
 } from '../messaging/contract';
 import { CARD_HOST_TAG, HoverCard, type EntryBrief } from './card';
 import { highlightApi, staticRange, type PlacedFinding } from './highlights';
-import { PageScanner, type ScanReport } from './scanner';
+import { PageScanner, type RemoteAnalysis, type ScanReport } from './scanner';
 
 declare const __CHARTLIGHT_MARKS__: boolean | undefined;
 /** Benchmark builds mark when the last part of a report has gone (see scripts/bench.ts). */
@@ -46,6 +47,11 @@ export interface ContentEnv {
   scanFrames?: boolean;
   /** Categories switched off by the user or by the administrator's policy: never marked. */
   disabled?: ReadonlySet<string>;
+  /**
+   * Whether a first pass sends its text to the background to be analysed there, off the page's
+   * main thread (default true; the page analyses any chunk the background does not answer).
+   */
+  analyzeInBackground?: boolean;
 }
 
 export interface ContentController {
@@ -102,6 +108,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     exclude: isCardHost,
     frames: scanFrames,
     disabled: env.disabled,
+    remote: env.analyzeInBackground === false ? undefined : remoteAnalysis(env.send, engine),
     onReport: (r) => reporter.report(r),
     onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
     onDocument: (d, s) => {
@@ -215,6 +222,19 @@ export function sameMention(a: Finding, b: Finding): boolean {
     a.text === b.text &&
     a.sentence === b.sentence
   );
+}
+
+/**
+ * A chunk analysed by the background with the same lexicon: its findings rebuilt on the chunk's own
+ * text, or null (no answer, another lexicon, a malformed reply) so the scanner analyses it here.
+ */
+function remoteAnalysis(send: ContentEnv['send'], engine: Engine): RemoteAnalysis {
+  const { hash, concepts } = engine.lexicon;
+  // A send that fails (the extension was updated) leaves the chunk to the scanner, as null does.
+  return (text, offset, complete, strings) =>
+    send({ type: 'analyze', text, offset, complete, hash }).then((reply) =>
+      decodeFindings(reply, text, offset, concepts, hash, (s) => kept(strings, s)),
+    );
 }
 
 function asBrief(v: unknown): EntryBrief | null {

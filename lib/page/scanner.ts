@@ -60,7 +60,29 @@ export interface ScannerOptions {
   frames?: boolean;
   /** Clock, replaceable in tests. */
   now?: () => number;
+  /**
+   * Analyses a chunk of a first pass elsewhere, off the page's main thread (the background): the
+   * findings of `text`, which lies at `offset` in the document's text, or null (or a failure) when
+   * it could not, and the scanner analyses the chunk itself. Updates and fields are read here.
+   */
+  remote?: RemoteAnalysis;
 }
+
+export type RemoteAnalysis = (
+  text: string,
+  offset: number,
+  complete: boolean,
+  strings: StringTable,
+) => Promise<Finding[] | null>;
+
+/**
+ * Chunks of a first pass analysed elsewhere (ScannerOptions.remote) are longer: sending one costs
+ * the page a few ns a character, and its lead-in is analysed off the page. The first stays short,
+ * so the top of the page is marked as soon as it is read.
+ */
+export const REMOTE_CHUNK_CHARS = 20_000;
+/** Chunks sent and not yet answered, at most: the walk goes on while they are analysed. */
+export const REMOTE_MAX_PENDING = 8;
 
 /**
  * The longest stretch of work before yielding to the page. Chrome reports a "long task" from 50 ms;
@@ -203,6 +225,26 @@ interface PassJob {
   fieldsOnly: boolean;
   /** The same-origin frames met during the walk. */
   frames: Set<Element>;
+  /** Chunks are sent to ScannerOptions.remote (a first pass that is not scanNow's). */
+  remote: boolean;
+  /** Chunks cut, in order, until their findings are placed. */
+  pending: PendingChunk[];
+  /** Nothing to do until a chunk is answered: the answer queues the next slice. */
+  waiting: boolean;
+  /** A chunk went unanswered: the rest of the pass is analysed here. */
+  remoteFailed: boolean;
+}
+
+/** A chunk of a pass's text, cut: from `lead` (its lead-in) to `start`–`end`, and its lead-out. */
+interface PendingChunk {
+  start: number;
+  end: number;
+  lead: number;
+  /** From its lead-in to the end of its lead-out. */
+  text: string;
+  complete: boolean;
+  /** Undefined while sent and unanswered; null when it is analysed here. */
+  findings: Finding[] | null | undefined;
 }
 
 interface DocUnit {
@@ -257,6 +299,9 @@ export interface ScannerStats {
   longestSliceMs: number;
   /** Mutation batches received (ignoring the extension's own). */
   batches: number;
+  /** Chunks of first passes analysed elsewhere (ScannerOptions.remote), and those it did not answer. */
+  remoteChunks: number;
+  remoteMissed: number;
 }
 
 /**
@@ -349,7 +394,17 @@ export class PageScanner {
   private run: AbortController | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
-  readonly stats: ScannerStats = { passes: 0, updates: 0, slices: 0, longestSliceMs: 0, batches: 0 };
+  /** In scanNow: the pass is done in one go, with no chunk sent elsewhere. */
+  private sync = false;
+  readonly stats: ScannerStats = {
+    passes: 0,
+    updates: 0,
+    slices: 0,
+    longestSliceMs: 0,
+    batches: 0,
+    remoteChunks: 0,
+    remoteMissed: 0,
+  };
 
   constructor(private readonly opts: ScannerOptions) {
     this.now = opts.now ?? (() => opts.win.performance.now());
@@ -403,7 +458,12 @@ export class PageScanner {
       u.dirty = true;
       u.job = null;
     }
-    while (this.work(Infinity));
+    this.sync = true;
+    try {
+      while (this.work(Infinity));
+    } finally {
+      this.sync = false;
+    }
   }
 
   private addUnit(doc: Document, win: Window, frameEl: Element | null, parent: DocUnit | null): DocUnit {
@@ -640,7 +700,7 @@ export class PageScanner {
       else if (appended.length > 0) this.opts.onReport({ findings: appended, fields: [], append: true });
     };
     for (;;) {
-      const unit = this.units.find(hasWork);
+      const unit = this.units.find(ready);
       if (!unit) break;
       if (!unit.job && !unit.dirty && unit.updated.size > 0) {
         const update = this.update(unit, deadline);
@@ -667,6 +727,8 @@ export class PageScanner {
           }
         }
         const finished = this.advance(unit, unit.job, deadline);
+        // Waiting for its chunks' findings: another document may have work meanwhile.
+        if (!finished && unit.job.waiting) continue;
         if (!finished) {
           if (reported) flush();
           return true;
@@ -677,7 +739,7 @@ export class PageScanner {
         reported = true;
         replace = true;
       }
-      if (this.now() >= deadline && this.units.some(hasWork)) {
+      if (this.now() >= deadline && this.units.some(ready)) {
         flush();
         return true;
       }
@@ -721,6 +783,10 @@ export class PageScanner {
       removals: false,
       fieldsOnly,
       frames,
+      remote: !fieldsOnly && !this.sync && this.opts.remote !== undefined,
+      pending: [],
+      waiting: false,
+      remoteFailed: false,
     };
     if (!fieldsOnly) {
       unit.headings = headingsOf(unit.doc);
@@ -775,30 +841,12 @@ export class PageScanner {
     const { engine, disabled } = this.opts;
     while (deadline === Infinity || this.now() < deadline) {
       if (job.phase === 'text') {
-        const ex = job.extractor;
-        // A chunk is analysed once the text reaches past its end, so its cut is the one a whole
-        // reading would make; reading and analysing alternate down the page.
-        const need = job.chunkStart + job.chunkChars + ANALYZE_LEAD_OUT_CHARS + 1;
-        if (!ex.done && ex.length < need) {
-          ex.run(deadline, this.now, need);
-          continue;
+        const step = this.textStep(unit, job, deadline);
+        if (step === 'wait') {
+          job.waiting = true;
+          return false;
         }
-        if (job.chunkStart >= ex.length) {
-          job.phase = 'fields';
-          continue;
-        }
-        const t0 = this.now();
-        const begun = job.chunkStart;
-        const chunk = analyzeChunk(engine, ex, job.chunkStart, job.chunkChars, 0, job.strings);
-        job.chunkChars = nextChunkChars(chunk.end - chunk.lead, this.now() - t0);
-        job.chunkStart = chunk.end;
-        this.place(unit, chunk.findings, ex, job.placed, job.byNode);
-        if (job.live && begun < LIVE_SHOW_CHARS) {
-          // The first findings at once, the rest of the top of the page together once it is read:
-          // two highlight changes, not one per chunk.
-          const topRead = chunk.end >= LIVE_SHOW_CHARS || (ex.done && chunk.end >= ex.length);
-          if (unit.registry.size === 0 || topRead) unit.registry.add(job.placed.slice(0, SHOW_ALL_MAX));
-        }
+        if (step === 'done') job.phase = 'fields';
       } else {
         if (job.fieldIndex >= job.fieldEls.length) return true;
         const el = job.fieldEls[job.fieldIndex++]!;
@@ -810,6 +858,85 @@ export class PageScanner {
       }
     }
     return false;
+  }
+
+  /** Places a chunk's findings; a first pass shows the top of the page as soon as it is read. */
+  private placeChunk(unit: DocUnit, job: PassJob, findings: readonly Finding[], begun: number, end: number): void {
+    const ex = job.extractor;
+    this.place(unit, findings, ex, job.placed, job.byNode);
+    if (job.live && begun < LIVE_SHOW_CHARS) {
+      // The first findings at once, the rest of the top of the page together once it is read:
+      // two highlight changes, not one per chunk.
+      const topRead = end >= LIVE_SHOW_CHARS || (ex.done && end >= ex.length);
+      if (unit.registry.size === 0 || topRead) unit.registry.add(job.placed.slice(0, SHOW_ALL_MAX));
+    }
+  }
+
+  /**
+   * One step of a pass's text: place the oldest chunk's findings once they are known (analysing
+   * it here unless it went elsewhere and was answered), else read on and cut the next chunk,
+   * exactly as analyzeChunk cuts, so the findings are the same either way. A chunk is cut once the
+   * text reaches past its end, so its cut is the one a whole reading would make. 'wait' when only
+   * answers can move the pass on, 'done' when all of it is placed.
+   */
+  private textStep(unit: DocUnit, job: PassJob, deadline: number): 'more' | 'wait' | 'done' {
+    const ex = job.extractor;
+    job.waiting = false;
+    const head = job.pending[0];
+    if (head && head.findings !== undefined) {
+      job.pending.shift();
+      let findings = head.findings;
+      if (findings) this.stats.remoteChunks++;
+      else {
+        if (job.remote) this.stats.remoteMissed++;
+        const t0 = this.now();
+        findings = analyze(this.opts.engine, head.text, head.lead, job.strings, head.complete);
+        if (!job.remote) job.chunkChars = nextChunkChars(head.end - head.lead, this.now() - t0);
+      }
+      const fresh =
+        head.lead === head.start && head.lead + head.text.length === head.end
+          ? findings
+          : findings.filter((f) => f.start >= head.start && f.start < head.end);
+      this.placeChunk(unit, job, fresh, head.start, head.end);
+      return 'more';
+    }
+    const need = job.chunkStart + job.chunkChars + ANALYZE_LEAD_OUT_CHARS + 1;
+    if (!ex.done && ex.length < need) {
+      ex.run(deadline, this.now, need);
+      return 'more';
+    }
+    if (job.chunkStart >= ex.length) return job.pending.length > 0 ? 'wait' : 'done';
+    if (job.pending.length >= REMOTE_MAX_PENDING) return 'wait';
+    // One copy of the text around the chunk serves its cut, its lead-out and the message: copying
+    // the walk's text out of its parts is what a chunk costs the page here.
+    const from = job.chunkStart;
+    const base = Math.max(0, from - ANALYZE_CHUNK_CHARS - ANALYZE_LEAD_CHARS);
+    const w = ex.slice(base, from + job.chunkChars + 1 + ANALYZE_LEAD_OUT_CHARS);
+    const around: TextSource = { length: ex.length, slice: (a, b) => w.slice(a - base, b - base) };
+    const { start, end, lead } = nextChunk(around, from, job.chunkChars);
+    const out = leadOutEnd(around, end);
+    const text = w.slice(lead - base, out - base);
+    const chunk: PendingChunk = { start, end, lead, text, complete: out === ex.length, findings: undefined };
+    job.pending.push(chunk);
+    job.chunkStart = end;
+    if (!job.remote || job.remoteFailed) {
+      chunk.findings = null;
+      return 'more';
+    }
+    job.chunkChars = REMOTE_CHUNK_CHARS;
+    const settle = (findings: Finding[] | null) => {
+      chunk.findings = findings;
+      if (findings === null) job.remoteFailed = true;
+      // The answer moves on a pass that stopped for it (not one replaced since, nor a stopped scanner).
+      if (!job.waiting) return;
+      job.waiting = false;
+      if (unit.job === job && this.run && !this.slicePending) this.nextSlice();
+    };
+    // Called in a microtask, so a remote that throws at once is a chunk unanswered too.
+    Promise.resolve()
+      .then(() => this.opts.remote!(text, lead, chunk.complete, job.strings))
+      .then(settle, () => settle(null));
+    return 'more';
   }
 
   private commit(unit: DocUnit, job: PassJob): void {
@@ -1310,6 +1437,11 @@ function holdsHeading(n: Node): boolean {
 
 function hasWork(u: DocUnit): boolean {
   return u.dirty || u.fieldsDirty || u.job !== null || u.updated.size > 0;
+}
+
+/** Has work that can be done now (not only answers to wait for). */
+function ready(u: DocUnit): boolean {
+  return hasWork(u) && !u.job?.waiting;
 }
 
 /** Text to analyse in chunks: a string, or the text a walk has read so far. */

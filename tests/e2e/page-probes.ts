@@ -153,6 +153,8 @@ export interface ContentStats {
   slices: number;
   longestSliceMs: number;
   batches: number;
+  remoteChunks: number;
+  remoteMissed: number;
   findings: number;
   fields: number;
 }

@@ -318,12 +318,16 @@ describe('flowsheet of about 20,000 nodes', () => {
     const stats = await contentStats(page);
     expect(stats).not.toBeNull();
     expect(stats!.findings).toBeGreaterThan(SHOW_ALL_MAX);
+    // Its text was analysed in the background, every chunk of it, off the page's main thread.
+    expect(stats!.remoteChunks).toBeGreaterThan(2);
+    expect(stats!.remoteMissed).toBe(0);
     // A page this long registers only the findings around the viewport (each registered range
     // costs the browser's every repaint), the first of the page among them.
     expect(count).toBeGreaterThan(0);
     expect(count).toBeLessThanOrEqual(SHOW_ALL_MAX);
     console.log(
-      `flowsheet: ${nodes} nodes, ${count} highlights; ${stats!.slices} slices, longest slice ${stats!.longestSliceMs.toFixed(1)} ms; ` +
+      `flowsheet: ${nodes} nodes, ${count} highlights; ${stats!.slices} slices, longest slice ${stats!.longestSliceMs.toFixed(1)} ms, ` +
+        `${stats!.remoteChunks} chunks analysed in the background; ` +
         `${tasks.count} extension tasks, longest ${tasks.longestMs.toFixed(1)} ms wall / ${tasks.longestCpuMs.toFixed(1)} ms CPU (${tasks.longestWhat})`,
     );
     expect(tasks.count).toBeGreaterThan(stats!.slices / 2);

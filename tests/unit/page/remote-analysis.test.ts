@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { Window } from 'happy-dom';
+import { describe, expect, it } from 'vitest';
+import type { WxtBrowser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { analyze, createEngine } from '../../../lib/engine/analyze';
+import type { Finding } from '../../../lib/engine/types';
+import { decodeFindings, encodeFindings } from '../../../lib/messaging/analysis';
+import { BackgroundHub } from '../../../lib/messaging/background';
+import { MAX_ANALYZE_CHARS, parseContentMessage } from '../../../lib/messaging/contract';
+import { extractText } from '../../../lib/page/extract';
+import { PageScanner, analyzeChunk, type RemoteAnalysis } from '../../../lib/page/scanner';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
+
+const lexicon = loadKnowledge().lexicon;
+const engine = createEngine(lexicon);
+const api = fakeBrowser as unknown as WxtBrowser;
+const fromPage = { id: fakeBrowser.runtime.id, tab: { id: 1 } as never, frameId: 0, url: 'http://ehr.test/' };
+
+const SAMPLE = [
+  'Chief complaint: headache.',
+  'HPI: 34F with migraine with aura since her 20s. Denies photophobia; reports nausea and phonophobia.',
+  'Family History',
+  'Mother with migraine.',
+  'Aura',
+  'No',
+  'Time\tNausea\tVomiting',
+  '10:00\tNo\tYes',
+  '10:15\tNo\tNo',
+  'Ketamine infusion started; monitor for emergence reactions. Rule out SAH. G43.109',
+].join('\n');
+
+function pageText(name: string): string {
+  const win = new Window();
+  win.document.write(readFileSync(`tests/fixtures/pages/${name}`, 'utf8'));
+  return extractText(win.document.body as unknown as Node).text;
+}
+
+/** What the background answers for a chunk, decoded as the content script decodes it. */
+async function viaBackground(hub: BackgroundHub, text: string, offset: number, complete: boolean) {
+  const msg = { type: 'analyze', text, offset, complete, hash: lexicon.hash };
+  const reply = await hub.onMessage(msg, fromPage);
+  return decodeFindings(reply, text, offset, lexicon.concepts, lexicon.hash);
+}
+
+describe('analysis in the background', () => {
+  it('gives the findings the page would make itself, cues and sentences included', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    for (const offset of [0, 12_345]) {
+      const local = analyze(engine, SAMPLE, offset);
+      expect(local.length).toBeGreaterThan(8);
+      expect(local.some((f) => f.cues.some((c) => c.kind === 'column'))).toBe(true);
+      expect(local.some((f) => f.cues.some((c) => c.kind === 'section'))).toBe(true);
+      expect(await viaBackground(hub, SAMPLE, offset, true)).toEqual(local);
+    }
+  });
+
+  it('gives the same findings on every fixture page, chunk by chunk', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    for (const name of ['infusion-ketamine-encounter.html', 'indented-markup.html', 'neurology-clinic-note.html']) {
+      const text = pageText(name);
+      for (let from = 0; from < text.length;) {
+        const chunk = analyzeChunk(engine, text, from, 2_000);
+        const lead = chunk.lead;
+        // The chunk's text as the scanner sends it: from its lead-in to the end of what it reads.
+        const whole = analyze(engine, text.slice(lead), lead, new Map(), true);
+        const remote = await viaBackground(hub, text.slice(lead), lead, true);
+        expect(remote, `${name} at ${from}`).toEqual(whole);
+        from = chunk.end;
+      }
+    }
+  });
+
+  it('answers nothing for another lexicon, and the reply of another lexicon is not read', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    expect(
+      await hub.onMessage({ type: 'analyze', text: SAMPLE, offset: 0, complete: true, hash: 'other' }, fromPage),
+    ).toBeNull();
+    const reply = await hub.onMessage(
+      { type: 'analyze', text: SAMPLE, offset: 0, complete: true, hash: lexicon.hash },
+      fromPage,
+    );
+    expect(decodeFindings(reply, SAMPLE, 0, lexicon.concepts, 'other')).toBeNull();
+    // Without a lexicon (a background that failed to load one) there is no answer either.
+    expect(new BackgroundHub(api).analyze(SAMPLE, 0, true, lexicon.hash)).toBeNull();
+  });
+
+  it('rejects malformed and oversized requests', () => {
+    const ok = { type: 'analyze', text: 'aura', offset: 0, complete: true, hash: lexicon.hash };
+    expect(parseContentMessage(ok)).toEqual(ok);
+    expect(parseContentMessage({ ...ok, text: 'x'.repeat(MAX_ANALYZE_CHARS + 1) })).toBeNull();
+    expect(parseContentMessage({ ...ok, offset: -1 })).toBeNull();
+    expect(parseContentMessage({ ...ok, complete: 'yes' })).toBeNull();
+    expect(parseContentMessage({ ...ok, text: 42 })).toBeNull();
+  });
+
+  it('reads no malformed reply: wrong numbers, indices out of range, spans past the text', () => {
+    const local = analyze(engine, SAMPLE);
+    const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
+    const good = encodeFindings(local, SAMPLE, 0, conceptIndex, lexicon.hash)!;
+    expect(decodeFindings(good, SAMPLE, 0, lexicon.concepts, lexicon.hash)).toEqual(local);
+    const bad = (rows: unknown) =>
+      decodeFindings({ hash: lexicon.hash, rows }, SAMPLE, 0, lexicon.concepts, lexicon.hash);
+    expect(bad(good.rows.replace(/,[^,]*$/, ''))).toBeNull(); // cut short
+    expect(bad('zzzzz,0,4,0,0,0,10,0')).toBeNull(); // no such concept
+    expect(bad(`0,0,${(SAMPLE.length + 1).toString(36)},0,0,0,1,0`)).toBeNull(); // past the text
+    expect(bad('0,0,4,9,0,0,1,0')).toBeNull(); // no such assertion
+    expect(bad('0,0,-1,0,0,0,1,0')).toBeNull(); // a negative length
+    expect(bad('0,0,4,0,0,0,1,0,,')).toBeNull();
+    expect(bad('0,0,4,0,0,0,1,0,0.5')).toBeNull();
+    expect(bad('0,0,4,0,0,0,1,--1')).toBeNull();
+    expect(bad('0,0,4,0,0,0,1,0,1-2')).toBeNull();
+    expect(bad('0,0,4,0,0,0,1,0,A')).toBeNull();
+    expect(bad(['0'])).toBeNull();
+    expect(bad('0,0,4,0,0,0,1,0')).not.toBeNull(); // the same, well formed
+    expect(decodeFindings(null, SAMPLE, 0, lexicon.concepts, lexicon.hash)).toBeNull();
+  });
+
+  it('sends no answer for a finding whose words are not the slice of the text its offsets say', () => {
+    const [f] = analyze(engine, 'Denies aura.');
+    const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
+    expect(encodeFindings([f!], 'Denies aura.', 0, conceptIndex, lexicon.hash)).not.toBeNull();
+    for (const changed of [
+      { ...f!, sentence: 'Denies aura (edited).' },
+      { ...f!, text: 'AURA' },
+      { ...f!, cues: [{ ...f!.cues[0]!, text: 'no' }] },
+    ])
+      expect(encodeFindings([changed], 'Denies aura.', 0, conceptIndex, lexicon.hash)).toBeNull();
+  });
+});
+
+describe('a first pass analysed elsewhere', () => {
+  const html = `<main>${Array.from({ length: 40 }, (_, i) => `<p>Visit ${i}: denies aura; photophobia present. Mother with migraine.</p>`).join('')}</main>`;
+
+  async function scan(remote: RemoteAnalysis | undefined) {
+    const parsed = new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
+    document.body.replaceChildren(...[...parsed.body.childNodes].map((n) => document.importNode(n, true)));
+    const ac = new AbortController();
+    let reported: Finding[] = [];
+    const scanner = new PageScanner({
+      win: window,
+      engine,
+      signal: ac.signal,
+      remote,
+      onReport: (r) => (reported = r.findings),
+    });
+    scanner.start();
+    await scanner.idle();
+    ac.abort();
+    return { reported, placed: scanner.findings.length, stats: scanner.stats };
+  }
+
+  it('places what the background answers, the same as a pass done on the page', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    let calls = 0;
+    const remote: RemoteAnalysis = async (text, offset, complete) => {
+      calls++;
+      return viaBackground(hub, text, offset, complete);
+    };
+    const here = await scan(undefined);
+    const there = await scan(remote);
+    expect(calls).toBeGreaterThan(0);
+    expect(here.reported.length).toBe(120);
+    expect(there.reported).toEqual(here.reported);
+    expect(there.placed).toBe(here.placed);
+    expect(there.stats.remoteChunks).toBe(calls);
+    expect(there.stats.remoteMissed).toBe(0);
+    expect(here.stats.remoteChunks).toBe(0);
+  });
+
+  it('analyses on the page what is not answered, and stops sending after a failure', async () => {
+    let calls = 0;
+    const failing: RemoteAnalysis = async () => {
+      calls++;
+      throw new Error('no background');
+    };
+    const here = await scan(undefined);
+    const fallback = await scan(failing);
+    expect(fallback.reported).toEqual(here.reported);
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(fallback.stats.remoteChunks).toBe(0);
+    expect(fallback.stats.remoteMissed).toBeGreaterThan(1);
+    const unanswered = await scan(async () => null);
+    expect(unanswered.reported).toEqual(here.reported);
+  });
+});
+
+describe('the reply’s shortcuts', () => {
+  it('sends shared cues once, and a string repeated after an extra one is read right', () => {
+    const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
+    const text = 'Denies aura, photophobia and phonophobia.';
+    const local = analyze(engine, text);
+    expect(local.length).toBe(3);
+    expect(local[1]!.cues).toBe(local[0]!.cues);
+    const enc = encodeFindings(local, text, 0, conceptIndex, lexicon.hash)!;
+    expect(enc.rows.split(',').filter((n) => n === '-1').length).toBe(2);
+    const back = decodeFindings(enc, text, 0, lexicon.concepts, lexicon.hash)!;
+    expect(back).toEqual(local);
+    expect(back[2]!.cues).toBe(back[0]!.cues);
+    // A reply cannot begin with "the previous finding's cues".
+    const first = enc.rows.split(',');
+    const cueCount = 7; // concept, start, length, assertion, bits, sentence start, sentence length
+    expect(
+      decodeFindings(
+        { ...enc, rows: [...first.slice(0, cueCount), '-1'].join(',') },
+        text,
+        0,
+        lexicon.concepts,
+        lexicon.hash,
+      ),
+    ).toBeNull();
+  });
+});
