@@ -888,7 +888,6 @@ export class PageScanner {
       let findings = head.findings;
       if (findings) this.stats.remoteChunks++;
       else {
-        if (job.remote) this.stats.remoteMissed++;
         const t0 = this.now();
         findings = analyze(this.opts.engine, head.text, head.lead, job.strings, head.complete);
         if (!job.remote) job.chunkChars = nextChunkChars(head.end - head.lead, this.now() - t0);
@@ -919,14 +918,19 @@ export class PageScanner {
     const chunk: PendingChunk = { start, end, lead, text, complete: out === ex.length, findings: undefined };
     job.pending.push(chunk);
     job.chunkStart = end;
-    if (!job.remote || job.remoteFailed) {
+    // The first chunk is read here: its findings show without a round trip, and the engine's code
+    // is then compiled for the page's updates, which are always read here.
+    if (!job.remote || job.remoteFailed || !start) {
       chunk.findings = null;
       return 'more';
     }
     job.chunkChars = REMOTE_CHUNK_CHARS;
     const settle = (findings: Finding[] | null) => {
       chunk.findings = findings;
-      if (findings === null) job.remoteFailed = true;
+      if (!findings) {
+        job.remoteFailed = true;
+        this.stats.remoteMissed++;
+      }
       // The answer moves on a pass that stopped for it (not one replaced since, nor a stopped scanner).
       if (!job.waiting) return;
       job.waiting = false;

@@ -179,7 +179,7 @@ describe('a first pass analysed elsewhere', () => {
     expect(fallback.reported).toEqual(here.reported);
     expect(calls).toBeLessThanOrEqual(2);
     expect(fallback.stats.remoteChunks).toBe(0);
-    expect(fallback.stats.remoteMissed).toBeGreaterThan(1);
+    expect(fallback.stats.remoteMissed).toBeGreaterThan(0);
     const unanswered = await scan(async () => null);
     expect(unanswered.reported).toEqual(here.reported);
   });
@@ -197,6 +197,18 @@ describe('the reply’s shortcuts', () => {
     const back = decodeFindings(enc, text, 0, lexicon.concepts, lexicon.hash)!;
     expect(back).toEqual(local);
     expect(back[2]!.cues).toBe(back[0]!.cues);
+    // Held by tens of thousands of findings: one empty list for all.
+    const many = decodeFindings(
+      encodeFindings(analyze(engine, SAMPLE), SAMPLE, 0, conceptIndex, lexicon.hash),
+      SAMPLE,
+      0,
+      lexicon.concepts,
+      lexicon.hash,
+    )!;
+    const empty = many.filter((f) => f.cues.length === 0);
+    expect(empty.length).toBeGreaterThan(1);
+    expect(new Set(empty.map((f) => f.cues)).size).toBe(1);
+    expect(Object.isFrozen(empty[0]!.cues)).toBe(true);
     // A reply cannot begin with "the previous finding's cues".
     const first = enc.rows.split(',');
     const cueCount = 7; // concept, start, length, assertion, bits, sentence start, sentence length
