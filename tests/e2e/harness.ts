@@ -43,8 +43,13 @@ export async function readHighlights(page: Page): Promise<Record<string, string[
   });
 }
 
-/** Waits until the content script has registered at least one highlight. */
+/**
+ * Waits until the content script has registered highlights and they have stopped changing: a
+ * first pass shows its first chunk's findings at once and the rest as the background answers. On
+ * a page that keeps changing, what is shown when `timeout` has passed.
+ */
 export async function waitForHighlights(page: Page, timeout = 10_000): Promise<Record<string, string[]>> {
+  const deadline = Date.now() + timeout;
   await page.waitForFunction(
     () =>
       [...(CSS as unknown as { highlights: Map<string, unknown> }).highlights.keys()].some((k) =>
@@ -53,7 +58,14 @@ export async function waitForHighlights(page: Page, timeout = 10_000): Promise<R
     undefined,
     { timeout },
   );
-  return readHighlights(page);
+  let last = await readHighlights(page);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await readHighlights(page);
+    if (JSON.stringify(now) === JSON.stringify(last)) break;
+    last = now;
+  }
+  return last;
 }
 
 /** The browser's id for the tab showing `page`, asked of the extension's service worker. */
