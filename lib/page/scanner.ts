@@ -225,7 +225,7 @@ interface PassJob {
   fieldsOnly: boolean;
   /** The same-origin frames met during the walk. */
   frames: Set<Element>;
-  /** Chunks are sent to ScannerOptions.remote (a first pass that is not scanNow's). */
+  /** Chunks are sent to ScannerOptions.remote (a first pass). */
   remote: boolean;
   /** Chunks cut, in order, until their findings are placed. */
   pending: PendingChunk[];
@@ -394,8 +394,6 @@ export class PageScanner {
   private run: AbortController | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
-  /** In scanNow: the pass is done in one go, with no chunk sent elsewhere. */
-  private sync = false;
   readonly stats: ScannerStats = {
     passes: 0,
     updates: 0,
@@ -446,24 +444,6 @@ export class PageScanner {
 
   private busy(): boolean {
     return this.delayTimer !== null || this.slicePending || this.units.some(hasWork);
-  }
-
-  /** A full pass over every document, now, in one go (the CLI-like path; tests and benchmark). */
-  scanNow(): void {
-    if (this.opts.signal.aborted) return;
-    if (!this.run) {
-      this.start();
-    }
-    for (const u of this.units) {
-      u.dirty = true;
-      u.job = null;
-    }
-    this.sync = true;
-    try {
-      while (this.work(Infinity));
-    } finally {
-      this.sync = false;
-    }
   }
 
   private addUnit(doc: Document, win: Window, frameEl: Element | null, parent: DocUnit | null): DocUnit {
@@ -783,7 +763,7 @@ export class PageScanner {
       removals: false,
       fieldsOnly,
       frames,
-      remote: !fieldsOnly && !this.sync && this.opts.remote !== undefined,
+      remote: !fieldsOnly && this.opts.remote !== undefined,
       pending: [],
       waiting: false,
       remoteFailed: false,
