@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { prebuiltEngine, type Engine } from '@/lib/engine/analyze';
+import type { CompiledLexicon } from '@/lib/engine/types';
 import { isLexicon, packMessage } from '@/lib/messaging/contract';
 import { scannedByParent, startContent } from '@/lib/page/content-main';
 // The same rules again as text: adopted into open shadow roots and into frames the extension's
@@ -35,31 +36,36 @@ export default defineContentScript({
     // lexicon is on its way.
     const disabled = disabledCategories(browser.storage.local, browser.storage.managed).catch(() => new Set<string>());
     // The lexicon comes from the background as data (a message, in memory): the script every
-    // frame parses stays small. The matcher is built in a task of its own as soon as the lexicon
-    // is here, while the settings may still be on their way; the page side starts in another.
-    // With the CPU slowed 4× (a hospital's thin client) the two together held the page's input
-    // for 39-64 ms in one task; apart, the matcher's task took 19-39 ms and the start 6-10 ms.
+    // frame parses stays small. The page's own engine is made from it only when first needed (an
+    // update, a field, a chunk the background did not answer) or once the page is idle after its
+    // first pass, whose text the background reads: with the CPU slowed 4× (a hospital's thin
+    // client) making it took 19-39 ms of a task of its own.
     void browser.runtime.sendMessage({ type: 'lexicon' }).then(
       (lexicon: unknown) => {
-        if (!isLexicon(lexicon)) return;
-        ctx.setTimeout(() => {
-          // From the tries the build made: a lexicon without them (a broken build) means no scan,
-          // as a malformed one does.
-          const engine = prebuiltEngine(lexicon);
-          if (!engine) return;
-          void disabled.then((off) => ctx.setTimeout(() => run(ctx.signal, engine, off, scanFrames), 0));
-        }, 0);
+        // The engine comes from the tries the build made: a lexicon without them (a broken build)
+        // means no scan, as a malformed one does.
+        if (!isLexicon(lexicon) || lexicon.prebuilt?.hash !== lexicon.hash) return;
+        let engine: Engine | null = null;
+        const made = () => (engine ??= prebuiltEngine(lexicon)!);
+        void disabled.then((off) => ctx.setTimeout(() => run(ctx.signal, lexicon, made, off, scanFrames), 0));
       },
       () => undefined,
     );
   },
 });
 
-function run(signal: AbortSignal, engine: Engine, disabled: ReadonlySet<string>, scanFrames: boolean): void {
+function run(
+  signal: AbortSignal,
+  lexicon: CompiledLexicon,
+  engine: () => Engine,
+  disabled: ReadonlySet<string>,
+  scanFrames: boolean,
+): void {
   if (signal.aborted) return;
   {
     const controller = startContent({
       win: window,
+      lexicon,
       engine,
       signal,
       disabled,

@@ -13,7 +13,7 @@
  * - event listeners (pointer, click, key) that only read.
  */
 import { kept, type Engine } from '../engine/analyze';
-import type { Finding } from '../engine/types';
+import type { CompiledLexicon, Finding } from '../engine/types';
 import { decodeFindings } from '../messaging/analysis';
 import {
   MAX_FINDINGS_PER_FRAME,
@@ -33,8 +33,12 @@ const MARKS = typeof __CHARTLIGHT_MARKS__ === 'boolean' && __CHARTLIGHT_MARKS__;
 
 export interface ContentEnv {
   win: Window;
-  /** The matcher built from the lexicon (`createEngine`), built while the settings are read. */
-  engine: Engine;
+  lexicon: CompiledLexicon;
+  /**
+   * The engine of that lexicon, or how to make it: made when first needed, as a first pass's
+   * text is read in the background (an update, a field, a chunk the background did not answer).
+   */
+  engine: Engine | (() => Engine);
   signal: AbortSignal;
   send: (msg: ContentToBackground) => Promise<unknown>;
   onMessage: (listener: (msg: unknown) => void) => () => void;
@@ -108,7 +112,7 @@ export function startContent(env: ContentEnv): ContentController | null {
     exclude: isCardHost,
     frames: scanFrames,
     disabled: env.disabled,
-    remote: env.analyzeInBackground === false ? undefined : remoteAnalysis(env.send, engine),
+    remote: env.analyzeInBackground === false ? undefined : remoteAnalysis(env.send, env.lexicon),
     onReport: (r) => reporter.report(r),
     onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
     onDocument: (d, s) => {
@@ -228,8 +232,7 @@ export function sameMention(a: Finding, b: Finding): boolean {
  * A chunk analysed by the background with the same lexicon: its findings rebuilt on the chunk's own
  * text, or null (no answer, another lexicon, a malformed reply) so the scanner analyses it here.
  */
-function remoteAnalysis(send: ContentEnv['send'], engine: Engine): RemoteAnalysis {
-  const { hash, concepts } = engine.lexicon;
+function remoteAnalysis(send: ContentEnv['send'], { hash, concepts }: CompiledLexicon): RemoteAnalysis {
   // A send that fails (the extension was updated) leaves the chunk to the scanner, as null does.
   return (text, offset, complete, strings) =>
     send({ type: 'analyze', text, offset, complete, hash }).then((reply) =>

@@ -38,7 +38,8 @@ export interface ScanReport {
 
 export interface ScannerOptions {
   win: Window;
-  engine: Engine;
+  /** The engine, or how to make it when first needed (see ScannerOptions.remote). */
+  engine: Engine | (() => Engine);
   signal: AbortSignal;
   /** Called once the page has settled after a change, with what the page now says. */
   onReport: (report: ScanReport) => void;
@@ -81,6 +82,8 @@ export type RemoteAnalysis = (
  * so the top of the page is marked as soon as it is read.
  */
 export const REMOTE_CHUNK_CHARS = 20_000;
+/** How long after a pass read elsewhere the page's engine warms up (see commit). */
+const WARM_UP_MS = 200;
 /** Chunks sent and not yet answered, at most: the walk goes on while they are analysed. */
 export const REMOTE_MAX_PENDING = 8;
 
@@ -419,6 +422,11 @@ export class PageScanner {
     return this.units.flatMap((u) => u.fields);
   }
 
+  private get engine(): Engine {
+    const e = this.opts.engine;
+    return typeof e === 'function' ? e() : e;
+  }
+
   /** Whether the scanner is running (started and not stopped). */
   get running(): boolean {
     return this.run !== null;
@@ -590,7 +598,7 @@ export class PageScanner {
     let length = 0;
     for (const t of texts) length += t.length;
     if (length > REMOVED_TEXT_MAX) return true;
-    return texts.some((t) => holdsSectionHeader(this.opts.engine, t));
+    return texts.some((t) => holdsSectionHeader(this.engine, t));
   }
 
   private isOwnNode(n: Node): boolean {
@@ -818,7 +826,7 @@ export class PageScanner {
 
   /** Advances a job until it is finished (true) or the deadline passes (false). */
   private advance(unit: DocUnit, job: PassJob, deadline: number): boolean {
-    const { engine, disabled } = this.opts;
+    const disabled = this.opts.disabled;
     while (deadline === Infinity || this.now() < deadline) {
       if (job.phase === 'text') {
         const step = this.textStep(unit, job, deadline);
@@ -833,7 +841,7 @@ export class PageScanner {
         const value = fieldValue(el);
         if (!value) continue;
         const label = fieldLabel(el) || `field ${job.fieldIndex}`;
-        for (const f of analyze(engine, value, 0, job.strings))
+        for (const f of analyze(this.engine, value, 0, job.strings))
           if (!disabled?.has(f.category)) job.fields.push({ ...f, field: label });
       }
     }
@@ -869,7 +877,7 @@ export class PageScanner {
       if (findings) this.stats.remoteChunks++;
       else {
         const t0 = this.now();
-        findings = analyze(this.opts.engine, head.text, head.lead, job.strings, head.complete);
+        findings = analyze(this.engine, head.text, head.lead, job.strings, head.complete);
         if (!job.remote) job.chunkChars = nextChunkChars(head.end - head.lead, this.now() - t0);
       }
       const fresh =
@@ -898,9 +906,7 @@ export class PageScanner {
     const chunk: PendingChunk = { start, end, lead, text, complete: out === ex.length, findings: undefined };
     job.pending.push(chunk);
     job.chunkStart = end;
-    // The first chunk is read here: its findings show without a round trip, and the engine's code
-    // is then compiled for the page's updates, which are always read here.
-    if (!job.remote || job.remoteFailed || !start) {
+    if (!job.remote || job.remoteFailed) {
       chunk.findings = null;
       return 'more';
     }
@@ -948,6 +954,10 @@ export class PageScanner {
     } else this.rewindow(unit, false);
     this.syncFrames(unit, job.frames);
     this.reindex();
+    // Its chunks were read elsewhere: the page's own engine (made now if it was not) reads one of
+    // its sentences once the page is idle, so the first update does not wait for its code to compile.
+    const warm = placed[0]?.finding.sentence;
+    if (job.remote && warm) setTimeout(() => this.run && analyze(this.engine, warm), WARM_UP_MS);
     this.opts.onCommit?.();
     if (MARKS) performance.mark(`chartlight:done:${this.placed.length}`);
   }
@@ -1051,7 +1061,7 @@ export class PageScanner {
       // So does a heading of any name: it ends the section above it (see extract.ts).
       if (
         !same &&
-        (holdsSectionHeader(this.opts.engine, text) || (headingsChanged && group.some(holdsHeading))) &&
+        (holdsSectionHeader(this.engine, text) || (headingsChanged && group.some(holdsHeading))) &&
         followedByContent(group[group.length - 1]!, root)
       )
         return 'full';
@@ -1063,7 +1073,7 @@ export class PageScanner {
       const found: Finding[] = [];
       for (let from = shift; from < all.length;) {
         // Offsets in the blocks' own text: the lead-in's lie before 0.
-        const chunk = analyzeChunk(this.opts.engine, all, from, CHUNK_MAX_CHARS, -shift);
+        const chunk = analyzeChunk(this.engine, all, from, CHUNK_MAX_CHARS, -shift);
         found.push(...chunk.findings);
         from = chunk.end;
       }

@@ -132,20 +132,27 @@ describe('analysis in the background', () => {
 describe('a first pass analysed elsewhere', () => {
   const html = `<main>${Array.from({ length: 40 }, (_, i) => `<p>Visit ${i}: denies aura; photophobia present. Mother with migraine.</p>`).join('')}</main>`;
 
-  async function scan(remote: RemoteAnalysis | undefined) {
+  async function scan(remote: RemoteAnalysis | undefined, made?: () => void, onIdle?: () => void) {
     const parsed = new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
     document.body.replaceChildren(...[...parsed.body.childNodes].map((n) => document.importNode(n, true)));
     const ac = new AbortController();
     let reported: Finding[] = [];
     const scanner = new PageScanner({
       win: window,
-      engine,
+      engine: made
+        ? () => {
+            made();
+            return engine;
+          }
+        : engine,
       signal: ac.signal,
       remote,
       onReport: (r) => (reported = r.findings),
     });
     scanner.start();
     await scanner.idle();
+    onIdle?.();
+    if (made) await new Promise((r) => setTimeout(r, 400));
     ac.abort();
     return { reported, placed: scanner.findings.length, stats: scanner.stats };
   }
@@ -166,6 +173,33 @@ describe('a first pass analysed elsewhere', () => {
     expect(there.stats.remoteChunks).toBe(calls);
     expect(there.stats.remoteMissed).toBe(0);
     expect(here.stats.remoteChunks).toBe(0);
+  });
+
+  it('makes the page’s own engine only after the pass, to warm it for updates', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    const remote: RemoteAnalysis = (text, offset, complete) => viaBackground(hub, text, offset, complete);
+    let made = 0;
+    let madeByTheEnd = -1;
+    const result = await scan(
+      remote,
+      () => made++,
+      () => (madeByTheEnd = made),
+    );
+    expect(result.reported.length).toBe(120);
+    expect(result.stats.remoteMissed).toBe(0);
+    // Every chunk was answered: the pass needed no engine of its own. It was made once the page
+    // was idle after it.
+    expect(madeByTheEnd).toBe(0);
+    expect(made).toBeGreaterThan(0);
+    // Without a background, the pass makes it at once.
+    let madeHere = 0;
+    let madeHereByTheEnd = -1;
+    await scan(
+      undefined,
+      () => madeHere++,
+      () => (madeHereByTheEnd = madeHere),
+    );
+    expect(madeHereByTheEnd).toBeGreaterThan(0);
   });
 
   it('analyses on the page what is not answered, and stops sending after a failure', async () => {
