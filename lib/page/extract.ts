@@ -6,82 +6,69 @@
  * the printed form does). Nothing here writes to the DOM.
  */
 
-/**
- * Tag names as `tagName` gives them: upper case for HTML elements in an HTML document, lower case
- * in an XHTML one and for SVG and MathML. Matching both spellings spares the walk a toUpperCase()
- * per element, twice (entering and leaving): about 7% of a walk from a content script's world.
- */
-const tags = (names: string[]): ReadonlySet<string> => new Set(names.flatMap((n) => [n, n.toLowerCase()]));
-
-/** Elements whose text is never page content. */
-const SKIP = tags([
-  'SCRIPT',
-  'STYLE',
-  'NOSCRIPT',
-  'TEMPLATE',
-  'TEXTAREA',
-  'INPUT',
-  'SELECT',
-  'OPTION',
-  'SVG',
-  'MATH',
-  'CANVAS',
-  'IFRAME',
-  'FRAME',
-  'OBJECT',
-  'EMBED',
-  'HEAD',
-  'TITLE',
-]);
-
-const BLOCK = tags([
-  'ADDRESS',
-  'ARTICLE',
-  'ASIDE',
-  'BLOCKQUOTE',
-  'BODY',
-  'BR',
-  'CAPTION',
-  'DD',
-  'DETAILS',
-  'DIALOG',
-  'DIV',
-  'DL',
-  'DT',
-  'FIELDSET',
-  'FIGCAPTION',
-  'FIGURE',
-  'FOOTER',
-  'FORM',
-  'H1',
-  'H2',
-  'H3',
-  'H4',
-  'H5',
-  'H6',
-  'HEADER',
-  'HR',
-  'LEGEND',
-  'LI',
-  'MAIN',
-  'NAV',
-  'OL',
-  'P',
-  'PRE',
-  'SECTION',
-  'SUMMARY',
-  'TABLE',
-  'TBODY',
-  'TFOOT',
-  'THEAD',
-  'TR',
-  'UL',
-  'HTML',
-]);
-const CELL = tags(['TD', 'TH']);
+/** What an element is to the walk, from its tag name alone (bit flags; see `kindOf`). */
+/** Never page content: not read. */
+const K_SKIP = 1;
+/** Starts and ends a line. */
+const K_BLOCK = 2;
+/** Also a block: a blank line before it (see `isHeading`). */
+const K_HEADING = 4;
+/** A table cell: a tab between the cells of a row. */
+const K_CELL = 8;
 /** A table's own parts, where text between the children is never shown. */
-const TABLE_PARTS = tags(['TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'COLGROUP']);
-const PREFORMATTED = tags(['PRE', 'LISTING', 'XMP', 'PLAINTEXT', 'TEXTAREA']);
+const K_TABLE_PART = 16;
+/** Keeps its line breaks. */
+const K_PRE = 32;
+/**
+ * May hold a shadow root: the HTML elements attachShadow() accepts, and custom elements (a hyphen
+ * in the name, or a customized built-in's "is", which only those may carry). Asking any other
+ * element for its shadow root is a crossing into the DOM that cannot find one.
+ */
+const K_HOST = 64;
+/** A frame or a field: met by reading the block an update added it to (see `blockAround`). */
+const K_FRAME_OR_FIELD = 128;
+/** On the walk's stack only: the element's shadow tree is being read, not its children. */
+const K_IN_SHADOW = 256;
+
+/** The tags of each kind, upper case. */
+const KIND_TAGS: [number, string][] = [
+  [
+    K_SKIP,
+    'SCRIPT STYLE NOSCRIPT TEMPLATE TEXTAREA INPUT SELECT OPTION SVG MATH CANVAS IFRAME FRAME OBJECT EMBED HEAD TITLE',
+  ],
+  [
+    K_BLOCK,
+    'ADDRESS ARTICLE ASIDE BLOCKQUOTE BODY BR CAPTION DD DETAILS DIALOG DIV DL DT FIELDSET FIGCAPTION FIGURE ' +
+      'FOOTER FORM H1 H2 H3 H4 H5 H6 HEADER HR LEGEND LI MAIN NAV OL P PRE SECTION SUMMARY TABLE TBODY TFOOT ' +
+      'THEAD TR UL HTML',
+  ],
+  [K_HEADING, 'H1 H2 H3 H4 H5 H6'],
+  [K_CELL, 'TD TH'],
+  [K_TABLE_PART, 'TABLE THEAD TBODY TFOOT TR COLGROUP'],
+  [K_PRE, 'PRE LISTING XMP PLAINTEXT TEXTAREA'],
+  [K_HOST, 'ARTICLE ASIDE BLOCKQUOTE BODY DIV FOOTER H1 H2 H3 H4 H5 H6 HEADER MAIN NAV P SECTION SPAN'],
+  [K_FRAME_OR_FIELD, 'IFRAME FRAME TEXTAREA INPUT'],
+];
+
+/**
+ * Kinds by tag name as `tagName` gives it: upper case for HTML elements in an HTML document, lower
+ * case in an XHTML one and for SVG and MathML. Each spelling is worked out once, so the walk pays
+ * one lookup per element entering it; leaving it, the kind is on the walk's stack.
+ */
+const KINDS = new Map<string, number>();
+/** Tag names remembered at most: a page of endless distinct custom tags must not grow the table. */
+const KINDS_MAX = 1000;
+
+function kindOf(tag: string): number {
+  let kind = KINDS.get(tag);
+  if (kind !== undefined) return kind;
+  const upper = ` ${tag.toUpperCase()} `;
+  kind = upper.includes('-') ? K_HOST : 0;
+  for (const [k, names] of KIND_TAGS) if (` ${names} `.includes(upper)) kind |= k;
+  if (KINDS.size < KINDS_MAX) KINDS.set(tag, kind);
+  return kind;
+}
+
 const BREAKS = /[\n\r\t]/;
 const BREAKS_ALL = /[\n\r\t]/g;
 const NOT_BLANK = /[^ \n\r\t\f]/;
@@ -97,29 +84,27 @@ function breaksBeside(n: Node | null, parent: Element): boolean {
 }
 
 function isBlockTag(tag: string): boolean {
-  return BLOCK.has(tag) || HEADING.has(tag) || CELL.has(tag);
+  return (kindOf(tag) & (K_BLOCK | K_CELL)) !== 0;
 }
 
 /** Whether an element keeps its line breaks by its own or an ancestor's tag or style attribute. */
 function keepsBreaksByMarkup(el: Element): boolean {
   for (let e: Element | null = el; e; e = e.parentElement) {
-    if (PREFORMATTED.has(e.tagName)) return true;
+    if (kindOf(e.tagName) & K_PRE) return true;
     const style = e.getAttribute('style');
     if (style && KEEPS_BREAKS_STYLE.test(style)) return true;
   }
   return false;
 }
+
 /**
  * Headings open a new part of the page, known to the section rules or not ("Vitals"): the walk puts
  * a blank line before each, which ends the section above it as a blank line in a typed note does.
  * Without it a family history would run on to the page's end under headings of no known name.
  */
-const HEADING = tags(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
-
 export function isHeading(el: Element): boolean {
-  return HEADING.has(el.tagName);
+  return (kindOf(el.tagName) & K_HEADING) !== 0;
 }
-const FRAME_OR_FIELD = tags(['IFRAME', 'FRAME', 'TEXTAREA', 'INPUT']);
 
 export interface Extracted {
   text: string;
@@ -171,8 +156,12 @@ export class TextExtractor {
   private root: Node | null = null;
   /** The next node to read; null between roots. */
   private cursor: Node | null = null;
-  /** Shadow hosts the walk is inside, innermost last (a shadow root's children lead back to it). */
-  private readonly hosts: Element[] = [];
+  /**
+   * The elements (and documents) the walk is inside, outermost (the root) first, with their kinds:
+   * a shadow tree is entered as its host, marked K_IN_SHADOW, and its end goes on after the host.
+   */
+  private readonly open: Node[] = [];
+  private readonly openKinds: number[] = [];
   private readonly shadow: boolean;
   /** Nodes visited, for the scanner's statistics and tests. */
   visited = 0;
@@ -200,7 +189,8 @@ export class TextExtractor {
     this.rootIndex++;
     this.root = this.roots[this.rootIndex] ?? null;
     this.cursor = this.root;
-    this.hosts.length = 0;
+    this.open.length = 0;
+    this.openKinds.length = 0;
     if (this.root && this.rootIndex > 0) this.brk('\n');
   }
 
@@ -208,6 +198,12 @@ export class TextExtractor {
    * Walks until done, until `now()` passes `deadline` (checked every CHECK_EVERY nodes, as reading
    * the clock costs more than visiting a node), until the text is `untilLength` long, or until
    * `maxNodes` nodes were visited in all. Returns true when the walk is complete.
+   *
+   * Every property read on a node crosses from the script's world into the browser's DOM, and those
+   * crossings, not the script, are most of a walk's time. So an element's tag is read once and
+   * what the walk needs of it comes from a table (`kindOf`); the elements the walk is inside are
+   * kept on a stack, so leaving one asks the DOM for neither its parent nor its tag again; and only
+   * elements that can hold a shadow root are asked for one.
    */
   run(
     deadline = Infinity,
@@ -216,6 +212,8 @@ export class TextExtractor {
     maxNodes = Infinity,
   ): boolean {
     const options = this.options;
+    const open = this.open;
+    const openKinds = this.openKinds;
     let sinceCheck = 0;
     while (this.cursor !== null) {
       if (++sinceCheck >= CHECK_EVERY) {
@@ -238,7 +236,8 @@ export class TextExtractor {
       } else if (type === 1) {
         const el = node as Element;
         const tag = el.tagName;
-        if (SKIP.has(tag)) {
+        const kind = kindOf(tag);
+        if (kind & K_SKIP) {
           const upper = tag.toUpperCase();
           if ((upper === 'IFRAME' || upper === 'FRAME') && options.onFrame) {
             options.onFrame(el as HTMLIFrameElement);
@@ -253,31 +252,37 @@ export class TextExtractor {
             else options.onField?.(el as HTMLTextAreaElement);
           }
         } else if (!(options.exclude && options.exclude(el)) && !el.hasAttribute('hidden')) {
-          if (HEADING.has(tag)) this.brk('\n\n');
-          else if (BLOCK.has(tag)) this.brk('\n');
-          else if (CELL.has(tag)) {
+          if (kind & K_HEADING) this.brk('\n\n');
+          else if (kind & K_BLOCK) this.brk('\n');
+          else if (kind & K_CELL) {
             this.brk('\t');
             this.cellAt = this.textLength;
           }
           let inside: Node | null;
-          if (this.shadow && el.shadowRoot) {
+          let shadowRoot: ShadowRoot | null = null;
+          if (this.shadow && kind & K_HOST) shadowRoot = el.shadowRoot;
+          if (shadowRoot) {
             // An open shadow root's content is what the user sees; the light children are slotted
             // in or hidden, so read the shadow tree and leave the light DOM to its slots.
-            options.onShadowRoot?.(el.shadowRoot);
-            inside = el.shadowRoot.firstChild;
-            if (inside) this.hosts.push(el);
+            options.onShadowRoot?.(shadowRoot);
+            inside = shadowRoot.firstChild;
           } else {
             inside = el.firstChild;
           }
           if (inside) {
+            open.push(el);
+            openKinds.push(shadowRoot ? kind | K_IN_SHADOW : kind);
             this.cursor = inside;
             continue;
           }
-          this.exit(el);
+          this.exit(kind);
         }
       } else if (type === 9 || type === 11) {
-        if (node.firstChild) {
-          this.cursor = node.firstChild;
+        const first = node.firstChild;
+        if (first) {
+          open.push(node);
+          openKinds.push(0);
+          this.cursor = first;
           continue;
         }
       }
@@ -301,7 +306,7 @@ export class TextExtractor {
     if (!parent || parent.nodeType !== 1) return data;
     const el = parent as Element;
     if (!NOT_BLANK.test(data)) {
-      if (TABLE_PARTS.has(el.tagName)) return '';
+      if (kindOf(el.tagName) & K_TABLE_PART) return '';
       // Blank beside a block, or first or last in its parent, is not shown (the block breaks the
       // line): not read, so indented markup reads as compact markup does, and no style is asked.
       // It would otherwise add blank lines between blocks, and a blank line ends a section.
@@ -325,34 +330,29 @@ export class TextExtractor {
     return keeps;
   }
 
-  /** The node after `node` (whose subtree is read): its next sibling, or its parent's, and so on. */
+  /**
+   * The node after `node` (whose subtree is read): its next sibling, or that of the nearest open
+   * element that has one, each element left on the way ending as its kind says. Null past the
+   * root: the root is the bottom of the stack, and its siblings are not part of the walk.
+   */
   private after(node: Node): Node | null {
-    let n = node;
-    for (;;) {
-      if (n === this.root) return null;
-      const next = n.nextSibling;
-      if (next) return next;
-      const parent = n.parentNode;
-      if (!parent || parent === this.root) {
-        if (parent && parent.nodeType === 1) this.exit(parent as Element);
-        return null;
-      }
-      if (parent.nodeType === 11 && (parent as ShadowRoot).host === this.hosts[this.hosts.length - 1]) {
-        // The end of a shadow tree: go on after its host.
-        n = this.hosts.pop()!;
-        this.exit(n as Element);
-        continue;
-      }
-      if (parent.nodeType === 1) this.exit(parent as Element);
-      n = parent;
+    const open = this.open;
+    if (open.length === 0) return null;
+    let next = node.nextSibling;
+    while (next === null) {
+      const parent = open.pop()!;
+      this.exit(this.openKinds.pop()!);
+      if (open.length === 0) return null;
+      // A shadow tree's end goes on after its host, which is what the stack holds for it.
+      next = parent.nextSibling;
     }
+    return next;
   }
 
-  /** The break an element's end makes: a line for a block, a tab for a table cell. */
-  private exit(el: Element): void {
-    const tag = el.tagName;
-    if (BLOCK.has(tag)) this.brk('\n');
-    else if (CELL.has(tag)) {
+  /** The break an element's end makes (by its kind): a line for a block, a tab for a table cell. */
+  private exit(kind: number): void {
+    if (kind & K_BLOCK) this.brk('\n');
+    else if (kind & K_CELL) {
       // An empty cell keeps its tab, so that the cells below a flowsheet's header stay in its
       // columns ("09:00 | | No" is not "09:00 | No"). A nested table's cell ends the outer one's
       // count: the outer cell is then taken as not empty, which only costs a column reading.
@@ -508,10 +508,11 @@ export function blockAround(node: Node, root: Node, exclude?: (el: Element) => b
     }
     const el = n as Element;
     const tag = el.tagName.toUpperCase();
+    const kind = kindOf(tag);
     // A frame or a field added by the update is met by reading its block (it is no text itself).
-    const opaque = SKIP.has(tag) && !(n === node && FRAME_OR_FIELD.has(tag));
+    const opaque = kind & K_SKIP && !(n === node && kind & K_FRAME_OR_FIELD);
     if (opaque || el.hasAttribute('hidden') || exclude?.(el)) return { block: null, content: false };
-    if (!block && (BLOCK.has(tag) || CELL.has(tag)) && tag !== 'BODY' && tag !== 'HTML') block = el;
+    if (!block && kind & (K_BLOCK | K_CELL) && tag !== 'BODY' && tag !== 'HTML') block = el;
   }
   return { block: null, content: true }; // not in the document any more
 }

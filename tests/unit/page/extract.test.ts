@@ -115,4 +115,35 @@ describe('tag names in either case', () => {
     expect(svg.tagName).toBe('svg');
     expect(extractText(body).text).toBe('Denies aura\nphotophobia\nAura\tnone');
   });
+
+  it('reads the shadow trees of every kind of host, nested ones too, and goes on after each host', () => {
+    const d = doc(
+      '<p>Before.</p><x-note></x-note><div id="d"></div><span id="s"></span><section id="e"></section><p>After.</p>',
+    );
+    const roots: ShadowRoot[] = [];
+    const shadow = (host: Element, html: string) => {
+      const r = host.attachShadow({ mode: 'open' });
+      r.innerHTML = html;
+      return r;
+    };
+    const note = shadow(d.querySelector('x-note')!, '<p>Custom: aura.</p><inner-card></inner-card>');
+    shadow(note.querySelector('inner-card')!, '<p>Nested: nausea.</p>');
+    shadow(d.getElementById('d')!, '<p>Div: photophobia.</p>');
+    shadow(d.getElementById('s')!, 'Span: vomiting.');
+    shadow(d.getElementById('e')!, '<p>Section: ketamine.</p>');
+    const { text } = extractText(d.body, { onShadowRoot: (r) => roots.push(r) });
+    expect(text).toBe(
+      'Before.\nCustom: aura.\nNested: nausea.\nDiv: photophobia.\nSpan: vomiting.\nSection: ketamine.\nAfter.',
+    );
+    expect(roots.length).toBe(5);
+  });
+
+  it('reads several roots one after another, and none of their siblings', () => {
+    const d = doc('<p id="a">Aura.</p><p>Skipped.</p><div id="b"><span>Nausea</span> today.</div><p>Also skipped.</p>');
+    const ex = new TextExtractor([d.getElementById('a')!, d.getElementById('b')!]);
+    ex.run();
+    expect(ex.result().text).toBe('Aura.\nNausea today.');
+    // A text node alone as the root: its text and nothing after it.
+    expect(extractText(d.getElementById('b')!.lastChild!).text).toBe(' today.');
+  });
 });
