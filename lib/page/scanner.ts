@@ -236,6 +236,8 @@ interface PassJob {
   waiting: boolean;
   /** A chunk went unanswered: the rest of the pass is analysed here. */
   remoteFailed: boolean;
+  /** Section headers already recorded (by offset): a pass's chunks share most of their headers. */
+  headersSeen: Set<number>;
 }
 
 /** A chunk of a pass's text, cut: from `lead` (its lead-in) to `start`–`end`, and its lead-out. */
@@ -775,6 +777,7 @@ export class PageScanner {
       pending: [],
       waiting: false,
       remoteFailed: false,
+      headersSeen: new Set(),
     };
     if (!fieldsOnly) {
       unit.headings = headingsOf(unit.doc);
@@ -802,9 +805,9 @@ export class PageScanner {
     read: Pick<TextExtractor, 'nodes' | 'starts'>,
     out: PlacedFinding[],
     byNode: NodeIndex,
+    headersSeen = new Set<number>(),
   ): void {
     const disabled = this.opts.disabled;
-    const headersSeen = new Set<number>();
     const root = unit.doc.body ?? unit.doc.documentElement;
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
@@ -851,7 +854,7 @@ export class PageScanner {
   /** Places a chunk's findings; a first pass shows the top of the page as soon as it is read. */
   private placeChunk(unit: DocUnit, job: PassJob, findings: readonly Finding[], begun: number, end: number): void {
     const ex = job.extractor;
-    this.place(unit, findings, ex, job.placed, job.byNode);
+    this.place(unit, findings, ex, job.placed, job.byNode, job.headersSeen);
     if (job.live && begun < LIVE_SHOW_CHARS) {
       // The first findings at once, the rest of the top of the page together once it is read:
       // two highlight changes, not one per chunk.
