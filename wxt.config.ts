@@ -13,6 +13,9 @@ export default defineConfig({
   outDir: process.env.CHARTLIGHT_OUT_DIR ?? '.output',
   vite: () => ({
     plugins: [preact(), knowledgePlugin(), nativeBrowserInContentScript()],
+    // Terser packs the content script, which every scanned frame parses, about 1 kB (gzip) tighter
+    // than esbuild's minifier: room under its 30 kB budget.
+    build: { minify: 'terser' },
     // The benchmark's builds leave performance marks when a pass or an update is shown (counts only).
     define: { __CHARTLIGHT_MARKS__: JSON.stringify(process.env.CHARTLIGHT_MARKS === '1') },
   }),
