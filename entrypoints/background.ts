@@ -17,6 +17,7 @@ export default defineBackground(() => {
   (browser.action ?? browser.browserAction).onClicked.addListener((tab) => void hub.onActionClicked(tab));
   browser.commands.onCommand.addListener((command, tab) => void hub.onCommand(command, tab));
   browser.runtime.onMessage.addListener(hub.onMessage);
+  browser.runtime.onConnect.addListener(hub.onConnect);
   browser.tabs.onRemoved.addListener((tabId) => void hub.forgetTab(tabId));
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) void hub.forgetTab(tabId);

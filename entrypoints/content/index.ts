@@ -73,6 +73,7 @@ function run(
       scanFrames,
       // Findings travel packed: the message's size is what costs the page's main thread.
       send: (msg) => browser.runtime.sendMessage(packMessage(msg)),
+      connect: (name) => browser.runtime.connect({ name }),
       onMessage: (listener) => {
         const l = (msg: unknown) => {
           listener(msg);

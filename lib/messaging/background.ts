@@ -9,7 +9,9 @@ import type { CompiledLexicon } from '../engine/types';
 import { policySites, sitesToRegister } from '../settings/scope';
 import { encodeFindings, type AnalysedChunk } from './analysis';
 import {
+  ANALYZE_PORT,
   MAX_FINDINGS_PER_FRAME,
+  parseAnalyzeRequest,
   parseContentMessage,
   parsePanelMessage,
   sitePattern,
@@ -21,6 +23,15 @@ import {
 
 type Api = WxtBrowser & { sidebarAction?: { open(): Promise<void> } };
 type Sender = Browser.runtime.MessageSender;
+
+/** What the background uses of a runtime.Port (a fake in unit tests). */
+export interface AnalysisPort {
+  name: string;
+  sender?: Sender;
+  postMessage(msg: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (msg: unknown) => void): void };
+}
 
 /** The content script's built path (WXT output), injected on request and registered for sites. */
 export const CONTENT_SCRIPT = '/content-scripts/content.js';
@@ -181,7 +192,6 @@ export class BackgroundHub {
     }
     if (m.type === 'entry-brief') return Promise.resolve(this.brief(m.entryId));
     if (m.type === 'lexicon') return Promise.resolve(this.lexicon);
-    if (m.type === 'analyze') return Promise.resolve(this.analyze(m.text, m.offset, m.complete, m.hash));
     if (m.type === 'open-entry') {
       this.state(tabId).focusEntry = m.entryId;
       // Opening the panel must happen in the same turn as the user's click (a user gesture).
@@ -189,6 +199,35 @@ export class BackgroundHub {
       return Promise.all([opening, this.publish(tabId)]).then(() => true);
     }
     return undefined;
+  };
+
+  /**
+   * runtime.onConnect handler: a content script's ANALYZE_PORT, each request on it answered on it
+   * with the same id. Any other port, or one from elsewhere than a content script of this
+   * extension in a tab, is closed at once.
+   */
+  onConnect = (port: AnalysisPort): void => {
+    const sender = port.sender;
+    if (
+      port.name !== ANALYZE_PORT ||
+      !sender ||
+      sender.id !== this.api.runtime.id ||
+      sender.tab?.id === undefined ||
+      this.isExtensionPage(sender)
+    ) {
+      port.disconnect();
+      return;
+    }
+    port.onMessage.addListener((msg) => {
+      const m = parseAnalyzeRequest(msg);
+      if (!m) return;
+      const chunk = 'text' in m ? this.analyze(m.text, m.offset, m.complete, m.hash) : null;
+      try {
+        port.postMessage({ id: m.id, ...chunk });
+      } catch {
+        // The page went away while its chunk was read.
+      }
+    });
   };
 
   /**

@@ -16,6 +16,7 @@ import { kept, type Engine } from '../engine/analyze';
 import type { CompiledLexicon, Finding } from '../engine/types';
 import { decodeFindings } from '../messaging/analysis';
 import {
+  ANALYZE_PORT,
   MAX_FINDINGS_PER_FRAME,
   MAX_FINDINGS_PER_MESSAGE,
   MAX_STRING,
@@ -42,6 +43,8 @@ export interface ContentEnv {
   signal: AbortSignal;
   send: (msg: ContentToBackground) => Promise<unknown>;
   onMessage: (listener: (msg: unknown) => void) => () => void;
+  /** Opens a port to the background (runtime.connect): without it every chunk is analysed here. */
+  connect?: (name: string) => ContentPort;
   /** The highlight style sheet's text, adopted into shadow roots and frames it does not reach. */
   highlightCss?: string;
   /**
@@ -56,6 +59,14 @@ export interface ContentEnv {
    * main thread (default true; the page analyses any chunk the background does not answer).
    */
   analyzeInBackground?: boolean;
+}
+
+/** What the content script uses of a runtime.Port. */
+export interface ContentPort {
+  postMessage(msg: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (msg: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
 }
 
 export interface ContentController {
@@ -112,7 +123,8 @@ export function startContent(env: ContentEnv): ContentController | null {
     exclude: isCardHost,
     frames: scanFrames,
     disabled: env.disabled,
-    remote: env.analyzeInBackground === false ? undefined : remoteAnalysis(env.send, env.lexicon),
+    remote:
+      env.analyzeInBackground === false || !env.connect ? undefined : remoteAnalysis(env.connect, env.lexicon, signal),
     onReport: (r) => reporter.report(r),
     onShadowRoot: (root, s) => css && adoptStyles(root, css, s),
     onDocument: (d, s) => {
@@ -228,16 +240,60 @@ export function sameMention(a: Finding, b: Finding): boolean {
   );
 }
 
+/** How long the port to the background stays open with no chunk on it (a pass's chunks come close). */
+const PORT_IDLE_MS = 2000;
+
 /**
  * A chunk analysed by the background with the same lexicon: its findings rebuilt on the chunk's own
  * text, or null (no answer, another lexicon, a malformed reply) so the scanner analyses it here.
+ * The chunks go on one port, opened for a pass and closed once it has been idle a while; if it
+ * closes with chunks out (the extension was updated, the background stopped), they come back null.
  */
-function remoteAnalysis(send: ContentEnv['send'], { hash, concepts }: CompiledLexicon): RemoteAnalysis {
-  // A send that fails (the extension was updated) leaves the chunk to the scanner, as null does.
+export function remoteAnalysis(
+  connect: NonNullable<ContentEnv['connect']>,
+  { hash, concepts }: CompiledLexicon,
+  signal: AbortSignal,
+): RemoteAnalysis {
+  let port: ContentPort | null = null;
+  let id = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const waiting = new Map<number, (reply: unknown) => void>();
+  const close = () => {
+    const p = port;
+    port = null;
+    p?.disconnect();
+    for (const answer of waiting.values()) answer(null);
+    waiting.clear();
+  };
+  signal.addEventListener('abort', close, { once: true });
+  const open = (): ContentPort => {
+    if (port) return port;
+    const p = connect(ANALYZE_PORT);
+    p.onMessage.addListener((reply) => {
+      const n = (reply as { id?: unknown } | null)?.id as number;
+      const answer = waiting.get(n);
+      if (!answer) return;
+      waiting.delete(n);
+      answer(reply);
+      if (waiting.size === 0) idle = setTimeout(close, PORT_IDLE_MS);
+    });
+    p.onDisconnect.addListener(() => port === p && close());
+    return (port = p);
+  };
   return (text, offset, complete, strings) =>
-    send({ type: 'analyze', text, offset, complete, hash }).then((reply) =>
-      decodeFindings(reply, text, offset, concepts, hash, (s) => kept(strings, s)),
-    );
+    new Promise<unknown>((answer) => {
+      if (signal.aborted) return answer(null);
+      clearTimeout(idle);
+      const n = id++;
+      waiting.set(n, answer);
+      try {
+        open().postMessage({ type: 'analyze', id: n, text, offset, complete, hash });
+      } catch {
+        // No port (the extension was updated): the scanner analyses the chunk.
+        waiting.delete(n);
+        answer(null);
+      }
+    }).then((reply) => decodeFindings(reply, text, offset, concepts, hash, (s) => kept(strings, s)));
 }
 
 function asBrief(v: unknown): EntryBrief | null {

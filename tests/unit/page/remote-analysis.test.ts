@@ -6,8 +6,9 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { analyze, createEngine } from '../../../lib/engine/analyze';
 import type { Finding } from '../../../lib/engine/types';
 import { decodeFindings, encodeFindings } from '../../../lib/messaging/analysis';
-import { BackgroundHub } from '../../../lib/messaging/background';
-import { MAX_ANALYZE_CHARS, parseContentMessage } from '../../../lib/messaging/contract';
+import { BackgroundHub, type AnalysisPort } from '../../../lib/messaging/background';
+import { ANALYZE_PORT, MAX_ANALYZE_CHARS, parseAnalyzeRequest } from '../../../lib/messaging/contract';
+import { remoteAnalysis, type ContentPort } from '../../../lib/page/content-main';
 import { extractText } from '../../../lib/page/extract';
 import { PageScanner, analyzeChunk, type RemoteAnalysis } from '../../../lib/page/scanner';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
@@ -36,11 +37,60 @@ function pageText(name: string): string {
   return extractText(win.document.body as unknown as Node).text;
 }
 
+type Listener = (msg: unknown) => void;
+
+/**
+ * A runtime.connect between a content script and `hub`, as the browser makes it: each side's
+ * posts reach the other's listeners in a later task, and either side's disconnect tells the other.
+ */
+function connectTo(hub: BackgroundHub, sender: AnalysisPort['sender'] = fromPage) {
+  const toPage: Listener[] = [];
+  const toHub: Listener[] = [];
+  const pageGone: (() => void)[] = [];
+  let open = true;
+  const posted: unknown[] = [];
+  const bgPort: AnalysisPort = {
+    name: '',
+    sender,
+    postMessage: (m) => void setTimeout(() => open && toPage.forEach((l) => l(structuredClone(m)))),
+    disconnect: () => {
+      open = false;
+      pageGone.forEach((l) => l());
+    },
+    onMessage: { addListener: (l) => toHub.push(l) },
+  };
+  const connect = (name: string): ContentPort => {
+    if (!open) throw new Error('Extension context invalidated.');
+    bgPort.name = name;
+    hub.onConnect(bgPort);
+    return {
+      postMessage: (m) => {
+        if (!open) throw new Error('Attempting to use a disconnected port object');
+        posted.push(m);
+        setTimeout(() => open && toHub.forEach((l) => l(structuredClone(m))));
+      },
+      disconnect: () => void (open = false),
+      onMessage: { addListener: (l) => toPage.push(l) },
+      onDisconnect: { addListener: (l) => pageGone.push(l) },
+    };
+  };
+  return { connect, posted, isOpen: () => open, bgPort };
+}
+
 /** What the background answers for a chunk, decoded as the content script decodes it. */
 async function viaBackground(hub: BackgroundHub, text: string, offset: number, complete: boolean) {
-  const msg = { type: 'analyze', text, offset, complete, hash: lexicon.hash };
-  const reply = await hub.onMessage(msg, fromPage);
-  return decodeFindings(reply, text, offset, lexicon.concepts, lexicon.hash);
+  const remote = remoteAnalysis(connectTo(hub).connect, lexicon, new AbortController().signal);
+  return remote(text, offset, complete, new Map());
+}
+
+/** The background's raw answer to one request on its port. */
+function answerTo(hub: BackgroundHub, request: unknown): Promise<unknown> {
+  const { connect } = connectTo(hub);
+  const port = connect(ANALYZE_PORT);
+  return new Promise((resolve) => {
+    port.onMessage.addListener(resolve);
+    port.postMessage(request);
+  });
 }
 
 describe('analysis in the background', () => {
@@ -73,25 +123,90 @@ describe('analysis in the background', () => {
 
   it('answers nothing for another lexicon, and the reply of another lexicon is not read', async () => {
     const hub = new BackgroundHub(api, () => null, lexicon);
-    expect(
-      await hub.onMessage({ type: 'analyze', text: SAMPLE, offset: 0, complete: true, hash: 'other' }, fromPage),
-    ).toBeNull();
-    const reply = await hub.onMessage(
-      { type: 'analyze', text: SAMPLE, offset: 0, complete: true, hash: lexicon.hash },
-      fromPage,
-    );
+    const request = { type: 'analyze', id: 7, text: SAMPLE, offset: 0, complete: true, hash: lexicon.hash };
+    expect(await answerTo(hub, { ...request, hash: 'other' })).toEqual({ id: 7 });
+    const reply = await answerTo(hub, request);
+    expect(reply).toMatchObject({ id: 7, hash: lexicon.hash });
+    expect(decodeFindings(reply, SAMPLE, 0, lexicon.concepts, lexicon.hash)).toEqual(analyze(engine, SAMPLE));
     expect(decodeFindings(reply, SAMPLE, 0, lexicon.concepts, 'other')).toBeNull();
     // Without a lexicon (a background that failed to load one) there is no answer either.
     expect(new BackgroundHub(api).analyze(SAMPLE, 0, true, lexicon.hash)).toBeNull();
   });
 
-  it('rejects malformed and oversized requests', () => {
-    const ok = { type: 'analyze', text: 'aura', offset: 0, complete: true, hash: lexicon.hash };
-    expect(parseContentMessage(ok)).toEqual(ok);
-    expect(parseContentMessage({ ...ok, text: 'x'.repeat(MAX_ANALYZE_CHARS + 1) })).toBeNull();
-    expect(parseContentMessage({ ...ok, offset: -1 })).toBeNull();
-    expect(parseContentMessage({ ...ok, complete: 'yes' })).toBeNull();
-    expect(parseContentMessage({ ...ok, text: 42 })).toBeNull();
+  it('rejects malformed and oversized requests, answering those that name their id with nothing', async () => {
+    const ok = { type: 'analyze', id: 3, text: 'aura', offset: 0, complete: true, hash: lexicon.hash };
+    expect(parseAnalyzeRequest(ok)).toEqual(ok);
+    expect(parseAnalyzeRequest({ ...ok, extra: 'dropped' })).toEqual(ok);
+    for (const bad of [
+      { text: 'x'.repeat(MAX_ANALYZE_CHARS + 1) },
+      { offset: -1 },
+      { complete: 'yes' },
+      { text: 42 },
+      { type: 'findings' },
+    ])
+      expect(parseAnalyzeRequest({ ...ok, ...bad })).toEqual({ id: 3 });
+    for (const bad of [null, 'analyze', [], { ...ok, id: -1 }, { ...ok, id: 1.5 }, { ...ok, id: '3' }])
+      expect(parseAnalyzeRequest(bad)).toBeNull();
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    expect(await answerTo(hub, { ...ok, offset: -1 })).toEqual({ id: 3 });
+    // Sent as a one-off message instead of on the port, a request is not answered at all.
+    expect(await hub.onMessage(ok, fromPage)).toBeUndefined();
+  });
+
+  it('closes ports of another name or from anywhere but a content script of its own in a tab', () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    const senders = [
+      { ...fromPage, id: 'another-extension' },
+      { id: fromPage.id, frameId: 0, url: 'http://ehr.test/' }, // no tab
+      { id: fromPage.id, url: fakeBrowser.runtime.getURL('/sidepanel.html'), tab: { id: 1 } as never },
+    ];
+    for (const sender of senders) {
+      const link = connectTo(hub, sender);
+      link.connect(ANALYZE_PORT);
+      expect(link.isOpen(), JSON.stringify(sender)).toBe(false);
+    }
+    const other = connectTo(hub);
+    other.connect('something-else');
+    expect(other.isOpen()).toBe(false);
+    const own = connectTo(hub);
+    own.connect(ANALYZE_PORT);
+    expect(own.isOpen()).toBe(true);
+  });
+
+  it('sends every chunk on one port, and a port that closes with chunks out leaves them to the page', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    const link = connectTo(hub);
+    let connects = 0;
+    const remote = remoteAnalysis(
+      (name) => {
+        connects++;
+        return link.connect(name);
+      },
+      lexicon,
+      new AbortController().signal,
+    );
+    const texts = SAMPLE.split('\n');
+    const answers = await Promise.all(texts.map((t) => remote(t, 0, true, new Map())));
+    expect(answers).toEqual(texts.map((t) => analyze(engine, t, 0, new Map(), true)));
+    expect(connects).toBe(1);
+    expect(link.posted.map((m) => (m as { id: number }).id)).toEqual(texts.map((_, i) => i));
+    // The background goes away with a chunk out: that chunk comes back null, at once.
+    const out = remote(SAMPLE, 0, true, new Map());
+    link.bgPort.disconnect();
+    expect(await out).toBeNull();
+    // And a port that can no longer be opened (the extension was updated) answers null too.
+    expect(await remote(SAMPLE, 0, true, new Map())).toBeNull();
+  });
+
+  it('answers null once the content script is stopped, and closes its port', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    const link = connectTo(hub);
+    const ac = new AbortController();
+    const remote = remoteAnalysis(link.connect, lexicon, ac.signal);
+    const out = remote(SAMPLE, 0, true, new Map());
+    ac.abort();
+    expect(await out).toBeNull();
+    expect(await remote(SAMPLE, 0, true, new Map())).toBeNull();
   });
 
   it('reads no malformed reply: wrong numbers, indices out of range, spans past the text', () => {

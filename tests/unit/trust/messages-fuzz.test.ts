@@ -8,14 +8,17 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WxtBrowser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { BackgroundHub } from '../../../lib/messaging/background';
+import { BackgroundHub, type AnalysisPort } from '../../../lib/messaging/background';
 import {
+  ANALYZE_PORT,
+  MAX_ANALYZE_CHARS,
   MAX_FINDINGS_PER_MESSAGE,
   MAX_STRING,
   parseBackgroundMessage,
   parseContentMessage,
   parsePanelMessage,
 } from '../../../lib/messaging/contract';
+import { loadKnowledge } from '../../../scripts/load-knowledge';
 import { deniedAura } from '../wire-finding';
 
 const api = fakeBrowser as unknown as WxtBrowser;
@@ -138,6 +141,61 @@ describe('background message fuzz', () => {
         for (const k of Object.keys(await fakeBrowser.storage.session.get(null))) expect(k).toMatch(/^tab:\d+$/);
       }),
       { numRuns: 3000 },
+    );
+  }, 60_000);
+
+  it('the analysis port: never throws, answers only its own content scripts, and only with its findings', async () => {
+    const lexicon = loadKnowledge().lexicon;
+    const request = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('analyze', 'findings', ''), junk),
+        id: fc.oneof(fc.nat(1000), junk),
+        text: fc.oneof(
+          fc.constantFrom('Denies aura. Mother with migraine.', '', 'x'.repeat(MAX_ANALYZE_CHARS + 1)),
+          fc.string({ maxLength: 80 }),
+          junk,
+        ),
+        offset: fc.oneof(fc.nat(100_000), junk),
+        complete: fc.oneof(fc.boolean(), junk),
+        hash: fc.oneof(fc.constantFrom(lexicon.hash, 'other'), junk),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(request, junk), sender, fc.constantFrom(ANALYZE_PORT, 'other', ''), (msg, s, name) => {
+        fakeBrowser.reset();
+        const calls = instrument();
+        const hub = new BackgroundHub(api, () => null, lexicon);
+        const answers: unknown[] = [];
+        let closed = false;
+        let listener: ((m: unknown) => void) | null = null;
+        const port: AnalysisPort = {
+          name,
+          sender: toSender(s as Record<string, unknown>),
+          postMessage: (m) => answers.push(m),
+          disconnect: () => void (closed = true),
+          onMessage: { addListener: (l) => (listener = l) },
+        };
+        expect(() => hub.onConnect(port)).not.toThrow();
+        // Only a content script of its own, in a tab, on the analysis port, keeps the port open.
+        expect(closed).toBe(!(s.kind === 'content' && name === ANALYZE_PORT));
+        expect(listener === null).toBe(closed);
+        if (listener) expect(() => listener!(msg)).not.toThrow();
+        const id = (msg as { id?: unknown } | null)?.id;
+        const named = typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < 2 ** 31;
+        expect(answers.length).toBe(listener && named ? 1 : 0);
+        for (const a of answers) {
+          const keys = Object.keys(a as object).sort();
+          // The id alone, or the id with the lexicon's findings: never anything of the request.
+          expect([['id'], ['hash', 'id', 'rows']]).toContainEqual(keys);
+          expect((a as { id: number }).id).toBe(id);
+          if (keys.length > 1) expect((a as { hash: string }).hash).toBe(lexicon.hash);
+        }
+        expect(calls.executeScript).not.toHaveBeenCalled();
+        expect(calls.sendMessage).not.toHaveBeenCalled();
+        expect(calls.open).not.toHaveBeenCalled();
+      }),
+      { numRuns: 2000 },
     );
   }, 60_000);
 
