@@ -121,9 +121,10 @@ describe('tag names in either case', () => {
       '<p>Before.</p><x-note></x-note><div id="d"></div><span id="s"></span><section id="e"></section><p>After.</p>',
     );
     const roots: ShadowRoot[] = [];
+    // A shadow tree from fixture markup, parsed as the page's own markup is.
     const shadow = (host: Element, html: string) => {
       const r = host.attachShadow({ mode: 'open' });
-      r.innerHTML = html;
+      r.append(...doc(html).body.childNodes);
       return r;
     };
     const note = shadow(d.querySelector('x-note')!, '<p>Custom: aura.</p><inner-card></inner-card>');
