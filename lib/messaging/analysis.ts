@@ -135,11 +135,15 @@ export function decodeFindings(
   while (i < v.length) {
     const concept = concepts[next()];
     if (!concept || !span(0)) return null;
-    const [words, start] = [s, a];
+    // Plain assignments, not a destructured pair: this runs before the page's JIT has optimised
+    // it, and unoptimised code builds and iterates the pair.
+    const words = s;
+    const start = a;
     const assertion = ASSERTIONS[next()];
     const bits = next();
     if (!assertion || !(bits >= 0 && bits < 32) || !span(1)) return null;
-    const [sentence, sentenceStart] = [s, a];
+    const sentence = s;
+    const sentenceStart = a;
     const n = next();
     if (!(n >= -1 && n <= 10) || (n === -1 && !out.length)) return null;
     // A long page holds tens of thousands of findings: as the engine does, one empty list for all
