@@ -43,7 +43,7 @@ export interface ScannerOptions {
   signal: AbortSignal;
   /** Called once the page has settled after a change, with what the page now says. */
   onReport: (report: ScanReport) => void;
-  /** Elements the scanner must ignore (the hover card host). */
+  /** Custom elements the scanner must ignore (the hover card host); see ExtractOptions.exclude. */
   exclude?: (el: Element) => boolean;
   /** Categories the user or administrator switched off. */
   disabled?: ReadonlySet<string>;

@@ -87,9 +87,15 @@ describe('TextExtractor', () => {
     expect(extractText(d.body).text).toBe('Aura  Yes \nPain ');
   });
 
-  it('leaves out excluded elements (the card host)', () => {
-    const d = doc('<p>aura</p><chartlight-card><p>nausea</p></chartlight-card>');
-    expect(extractText(d.body, { exclude: (el) => el.localName === 'chartlight-card' }).text).toBe('aura');
+  it('leaves out excluded elements (the card host), asking only about custom elements', () => {
+    const d = doc('<p>aura</p><chartlight-card><p>nausea</p></chartlight-card><div><b>photophobia</b></div>');
+    const asked: string[] = [];
+    const exclude = (el: Element) => {
+      asked.push(el.localName);
+      return el.localName === 'chartlight-card';
+    };
+    expect(extractText(d.body, { exclude }).text).toBe('aura\nphotophobia');
+    expect(asked).toEqual(['chartlight-card']);
   });
 });
 
