@@ -73,7 +73,13 @@ function run(
       scanFrames,
       // Findings travel packed: the message's size is what costs the page's main thread.
       send: (msg) => browser.runtime.sendMessage(packMessage(msg)),
-      connect: (name) => browser.runtime.connect({ name }),
+      connect: (name) => {
+        const port = browser.runtime.connect({ name });
+        // A port the background could not take (the extension updated under the page) closes with
+        // an error that, left unread, the browser logs to the page's console.
+        port.onDisconnect.addListener(() => void browser.runtime.lastError);
+        return port;
+      },
       onMessage: (listener) => {
         const l = (msg: unknown) => {
           listener(msg);
