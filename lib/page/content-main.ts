@@ -259,6 +259,7 @@ export function remoteAnalysis(
   let idle: ReturnType<typeof setTimeout> | undefined;
   const waiting = new Map<number, (reply: unknown) => void>();
   const close = () => {
+    clearTimeout(idle);
     const p = port;
     port = null;
     p?.disconnect();
