@@ -386,10 +386,20 @@ function labelledBy(
   return best;
 }
 
+/** Where findings are wanted: mentions that start in [from, to), offsets as the findings give them. */
+export interface FindingRange {
+  from: number;
+  to: number;
+}
+
 /**
  * The findings of a text, with their context. `offset` is where the text lies in a longer one (a
  * chunk of a page): the offsets of findings and cues are in that one, so the findings of a chunk
  * are final as made, not copied over with their cues to be moved (60,000 on a long page).
+ *
+ * `only` limits the findings to the mentions starting in a range: a chunk's lead-in and lead-out
+ * are read for their context (a section header above, an answer below) and their own mentions are
+ * another chunk's, so they are not classified at all.
  */
 export function analyze(
   engine: Engine,
@@ -398,6 +408,7 @@ export function analyze(
   strings: StringTable = new Map(),
   /** The text ends where the page's does (not a chunk's end): a table running to it has ended. */
   complete = true,
+  only?: FindingRange,
 ): Finding[] {
   const { table: mentions, folded, tokens } = scanMentions(engine.matcher, text, true);
   const n = mentions.count;
@@ -405,7 +416,18 @@ export function analyze(
   const ctx = new TextContext(engine, text, folded, tokens, mentions, offset, strings);
   const concepts = engine.lexicon.concepts;
   const { concept: conceptOf, start: startOf, end: endOf, firstToken, lastToken, code } = mentions;
-  const findings = new Array<Finding>(n);
+  const rangeFrom = only ? only.from - offset : -Infinity;
+  const rangeTo = only ? only.to - offset : Infinity;
+  let wanted = n;
+  if (only) {
+    wanted = 0;
+    for (let i = 0; i < n; i++) if (startOf[i]! >= rangeFrom && startOf[i]! < rangeTo) wanted++;
+    if (wanted === 0) return [];
+  }
+  const findings = new Array<Finding>(wanted);
+  let made = 0;
+  /** The mention read in the step before (those outside the range are not read). */
+  let processed = -1;
   let bits = 0;
   let cues: Cue[] = NO_CUES;
   let sentence: Sentence | null = null;
@@ -414,10 +436,13 @@ export function analyze(
   let sentenceStart = 0;
   let sentenceText = '';
   for (let i = 0; i < n; i++) {
+    if (startOf[i]! < rangeFrom || startOf[i]! >= rangeTo) continue;
     const label = code[i] === 1 ? labelledBy(engine, tokens, mentions, firstToken[i]!, i) : -1;
     // A code labels the diagnosis just before it, classified in the previous step: it keeps that
     // classification. Otherwise the mention (or the diagnosis it labels) is classified now.
-    if (!(label >= 0 && sentence !== null && label === i - 1)) {
+    const previous = processed;
+    processed = i;
+    if (!(label >= 0 && sentence !== null && label === i - 1 && previous === i - 1)) {
       if (label >= 0) ctx.classify(firstToken[label]!, lastToken[label]!);
       else ctx.classify(firstToken[i]!, lastToken[i]!);
       bits = ctx.flags;
@@ -447,7 +472,7 @@ export function analyze(
         ownCues = [answerCue(column ?? below!, column ? 'column' : 'phrase', text, offset, strings), ...cues];
       }
     }
-    findings[i] = {
+    findings[made++] = {
       concept: concept.id,
       category: concept.category,
       title: concept.title,

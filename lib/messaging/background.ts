@@ -4,7 +4,7 @@
  * the extension's own pages), and are forgotten when the tab closes or navigates.
  */
 import type { Browser, WxtBrowser } from 'wxt/browser';
-import { analyze, createEngine, type Engine } from '../engine/analyze';
+import { analyze, createEngine, type Engine, type FindingRange } from '../engine/analyze';
 import type { CompiledLexicon } from '../engine/types';
 import { policySites, sitesToRegister } from '../settings/scope';
 import { encodeFindings, type AnalysedChunk } from './analysis';
@@ -221,7 +221,7 @@ export class BackgroundHub {
     port.onMessage.addListener((msg) => {
       const m = parseAnalyzeRequest(msg);
       if (!m) return;
-      const chunk = 'text' in m ? this.analyze(m.text, m.offset, m.complete, m.hash) : null;
+      const chunk = 'text' in m ? this.analyze(m.text, m.offset, m.complete, m.hash, m) : null;
       try {
         port.postMessage({ id: m.id, ...chunk });
       } catch {
@@ -235,7 +235,7 @@ export class BackgroundHub {
    * lexicon as the content script's, so the same findings. Nothing of the text is kept. Null for a
    * content script holding another lexicon (an update of the extension under way).
    */
-  analyze(text: string, offset: number, complete: boolean, hash: string): AnalysedChunk | null {
+  analyze(text: string, offset: number, complete: boolean, hash: string, only?: FindingRange): AnalysedChunk | null {
     const lexicon = this.lexicon;
     if (!lexicon || hash !== lexicon.hash) return null;
     if (!this.engine) {
@@ -243,7 +243,7 @@ export class BackgroundHub {
       this.engine = { engine: createEngine(lexicon), conceptIndex };
     }
     const { engine, conceptIndex } = this.engine;
-    return encodeFindings(analyze(engine, text, offset, new Map(), complete), text, offset, conceptIndex, hash);
+    return encodeFindings(analyze(engine, text, offset, new Map(), complete, only), text, offset, conceptIndex, hash);
   }
 
   async openPanel(tabId: number): Promise<void> {

@@ -62,6 +62,9 @@ export interface AnalyzeRequest {
   text: string;
   offset: number;
   complete: boolean;
+  /** The findings wanted: mentions starting in [from, to) (the chunk without its lead-in and lead-out). */
+  from: number;
+  to: number;
   hash: string;
 }
 
@@ -347,10 +350,12 @@ export function parseAnalyzeRequest(msg: unknown): AnalyzeRequest | { id: number
     isStr(msg.text, MAX_ANALYZE_CHARS) &&
     isInt(msg.offset) &&
     isBool(msg.complete) &&
+    isInt(msg.from) &&
+    isInt(msg.to) &&
     isStr(msg.hash, 100)
   ) {
-    const { id, text, offset, complete, hash } = msg;
-    return { type: 'analyze', id, text, offset, complete, hash };
+    const { id, text, offset, complete, from, to, hash } = msg;
+    return { type: 'analyze', id, text, offset, complete, from, to, hash };
   }
   return { id: msg.id };
 }

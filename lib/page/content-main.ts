@@ -281,14 +281,14 @@ export function remoteAnalysis(
     p.onDisconnect.addListener(() => port === p && close());
     return (port = p);
   };
-  return (text, offset, complete, strings) =>
+  return (text, offset, complete, strings, { from, to }) =>
     new Promise<unknown>((answer) => {
       if (signal.aborted) return answer(null);
       clearTimeout(idle);
       const n = id++;
       waiting.set(n, answer);
       try {
-        open().postMessage({ type: 'analyze', id: n, text, offset, complete, hash });
+        open().postMessage({ type: 'analyze', id: n, text, offset, complete, from, to, hash });
       } catch {
         // No port (the extension was updated): the scanner analyses the chunk.
         waiting.delete(n);

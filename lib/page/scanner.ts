@@ -8,7 +8,7 @@
  * EHR's own input handling. Each document (the page, each same-origin frame) is one text and one
  * unit of work: a change inside a frame rescans that frame only.
  */
-import { analyze, type Engine, type StringTable } from '../engine/analyze';
+import { analyze, type Engine, type FindingRange, type StringTable } from '../engine/analyze';
 import { holdsSectionHeader } from '../engine/sections';
 import type { Finding } from '../engine/types';
 import { TextExtractor, blockAround, boxMark, isHeading, locate, textBefore } from './extract';
@@ -63,8 +63,9 @@ export interface ScannerOptions {
   now?: () => number;
   /**
    * Analyses a chunk of a first pass elsewhere, off the page's main thread (the background): the
-   * findings of `text`, which lies at `offset` in the document's text, or null (or a failure) when
-   * it could not, and the scanner analyses the chunk itself. Updates and fields are read here.
+   * findings of `text`, which lies at `offset` in the document's text, those in `range` (the chunk
+   * without its lead-in and lead-out), or null (or a failure) when it could not, and the scanner
+   * analyses the chunk itself. Updates and fields are read here.
    */
   remote?: RemoteAnalysis;
 }
@@ -74,6 +75,7 @@ export type RemoteAnalysis = (
   offset: number,
   complete: boolean,
   strings: StringTable,
+  range: FindingRange,
 ) => Promise<Finding[] | null>;
 
 /**
@@ -880,17 +882,18 @@ export class PageScanner {
     if (head && head.findings !== undefined) {
       job.pending.shift();
       let findings = head.findings;
-      if (findings) this.stats.remoteChunks++;
-      else {
+      const range = { from: head.start, to: head.end };
+      if (findings) {
+        this.stats.remoteChunks++;
+        // The background was asked for the chunk's own findings only: held to that all the same.
+        if (findings.some((f) => f.start < range.from || f.start >= range.to))
+          findings = findings.filter((f) => f.start >= range.from && f.start < range.to);
+      } else {
         const t0 = this.now();
-        findings = analyze(this.engine, head.text, head.lead, job.strings, head.complete);
+        findings = analyze(this.engine, head.text, head.lead, job.strings, head.complete, range);
         if (!job.remote) job.chunkChars = nextChunkChars(head.end - head.lead, this.now() - t0);
       }
-      const fresh =
-        head.lead === head.start && head.lead + head.text.length === head.end
-          ? findings
-          : findings.filter((f) => f.start >= head.start && f.start < head.end);
-      this.placeChunk(unit, job, fresh, head.start, head.end);
+      this.placeChunk(unit, job, findings, head.start, head.end);
       return 'more';
     }
     const need = job.chunkStart + job.chunkChars + ANALYZE_LEAD_OUT_CHARS + 1;
@@ -930,7 +933,7 @@ export class PageScanner {
     };
     // Called in a microtask, so a remote that throws at once is a chunk unanswered too.
     Promise.resolve()
-      .then(() => this.opts.remote!(text, lead, chunk.complete, job.strings))
+      .then(() => this.opts.remote!(text, lead, chunk.complete, job.strings, { from: start, to: end }))
       .then(settle, () => settle(null));
     return 'more';
   }
@@ -1466,13 +1469,11 @@ export function analyzeChunk(
 ): { findings: Finding[]; end: number; lead: number } {
   const { start, end, lead } = nextChunk(text, from, size);
   const out = leadOutEnd(text, end);
-  const findings = analyze(engine, text.slice(lead, out), lead + offset, strings, out === text.length);
   // Findings in the lead-in were reported with the previous chunk, those in the lead-out will be
-  // with the next.
-  const from0 = start + offset;
-  const to0 = end + offset;
-  const fresh = lead === start && out === end ? findings : findings.filter((f) => f.start >= from0 && f.start < to0);
-  return { findings: fresh, end, lead };
+  // with the next: those two are read for context only.
+  const range = { from: start + offset, to: end + offset };
+  const findings = analyze(engine, text.slice(lead, out), lead + offset, strings, out === text.length, range);
+  return { findings, end, lead };
 }
 
 /**

@@ -77,10 +77,19 @@ function connectTo(hub: BackgroundHub, sender: AnalysisPort['sender'] = fromPage
   return { connect, posted, isOpen: () => open, bgPort };
 }
 
+/** Every finding of a text: the widest range a request may name. */
+const ALL = { from: 0, to: 2 ** 31 - 1 };
+
 /** What the background answers for a chunk, decoded as the content script decodes it. */
-async function viaBackground(hub: BackgroundHub, text: string, offset: number, complete: boolean) {
+async function viaBackground(
+  hub: BackgroundHub,
+  text: string,
+  offset: number,
+  complete: boolean,
+  range: { from: number; to: number } = ALL,
+) {
   const remote = remoteAnalysis(connectTo(hub).connect, lexicon, new AbortController().signal);
-  return remote(text, offset, complete, new Map());
+  return remote(text, offset, complete, new Map(), range);
 }
 
 /** The background's raw answer to one request on its port. */
@@ -123,7 +132,7 @@ describe('analysis in the background', () => {
 
   it('answers nothing for another lexicon, and the reply of another lexicon is not read', async () => {
     const hub = new BackgroundHub(api, () => null, lexicon);
-    const request = { type: 'analyze', id: 7, text: SAMPLE, offset: 0, complete: true, hash: lexicon.hash };
+    const request = { type: 'analyze', id: 7, text: SAMPLE, offset: 0, complete: true, ...ALL, hash: lexicon.hash };
     expect(await answerTo(hub, { ...request, hash: 'other' })).toEqual({ id: 7 });
     const reply = await answerTo(hub, request);
     expect(reply).toMatchObject({ id: 7, hash: lexicon.hash });
@@ -134,13 +143,15 @@ describe('analysis in the background', () => {
   });
 
   it('rejects malformed and oversized requests, answering those that name their id with nothing', async () => {
-    const ok = { type: 'analyze', id: 3, text: 'aura', offset: 0, complete: true, hash: lexicon.hash };
+    const ok = { type: 'analyze', id: 3, text: 'aura', offset: 0, complete: true, from: 0, to: 4, hash: lexicon.hash };
     expect(parseAnalyzeRequest(ok)).toEqual(ok);
     expect(parseAnalyzeRequest({ ...ok, extra: 'dropped' })).toEqual(ok);
     for (const bad of [
       { text: 'x'.repeat(MAX_ANALYZE_CHARS + 1) },
       { offset: -1 },
       { complete: 'yes' },
+      { from: undefined },
+      { to: -1 },
       { text: 42 },
       { type: 'findings' },
     ])
@@ -186,16 +197,16 @@ describe('analysis in the background', () => {
       new AbortController().signal,
     );
     const texts = SAMPLE.split('\n');
-    const answers = await Promise.all(texts.map((t) => remote(t, 0, true, new Map())));
+    const answers = await Promise.all(texts.map((t) => remote(t, 0, true, new Map(), ALL)));
     expect(answers).toEqual(texts.map((t) => analyze(engine, t, 0, new Map(), true)));
     expect(connects).toBe(1);
     expect(link.posted.map((m) => (m as { id: number }).id)).toEqual(texts.map((_, i) => i));
     // The background goes away with a chunk out: that chunk comes back null, at once.
-    const out = remote(SAMPLE, 0, true, new Map());
+    const out = remote(SAMPLE, 0, true, new Map(), ALL);
     link.bgPort.disconnect();
     expect(await out).toBeNull();
     // And a port that can no longer be opened (the extension was updated) answers null too.
-    expect(await remote(SAMPLE, 0, true, new Map())).toBeNull();
+    expect(await remote(SAMPLE, 0, true, new Map(), ALL)).toBeNull();
   });
 
   it('answers null once the content script is stopped, and closes its port', async () => {
@@ -203,10 +214,10 @@ describe('analysis in the background', () => {
     const link = connectTo(hub);
     const ac = new AbortController();
     const remote = remoteAnalysis(link.connect, lexicon, ac.signal);
-    const out = remote(SAMPLE, 0, true, new Map());
+    const out = remote(SAMPLE, 0, true, new Map(), ALL);
     ac.abort();
     expect(await out).toBeNull();
-    expect(await remote(SAMPLE, 0, true, new Map())).toBeNull();
+    expect(await remote(SAMPLE, 0, true, new Map(), ALL)).toBeNull();
   });
 
   it('reads no malformed reply: wrong numbers, indices out of range, spans past the text', () => {
@@ -275,9 +286,9 @@ describe('a first pass analysed elsewhere', () => {
   it('places what the background answers, the same as a pass done on the page', async () => {
     const hub = new BackgroundHub(api, () => null, lexicon);
     let calls = 0;
-    const remote: RemoteAnalysis = async (text, offset, complete) => {
+    const remote: RemoteAnalysis = async (text, offset, complete, _strings, range) => {
       calls++;
-      return viaBackground(hub, text, offset, complete);
+      return viaBackground(hub, text, offset, complete, range);
     };
     const here = await scan(undefined);
     const there = await scan(remote);
@@ -292,7 +303,8 @@ describe('a first pass analysed elsewhere', () => {
 
   it('makes the page’s own engine only after the pass, to warm it for updates', async () => {
     const hub = new BackgroundHub(api, () => null, lexicon);
-    const remote: RemoteAnalysis = (text, offset, complete) => viaBackground(hub, text, offset, complete);
+    const remote: RemoteAnalysis = (text, offset, complete, _strings, range) =>
+      viaBackground(hub, text, offset, complete, range);
     let made = 0;
     let madeByTheEnd = -1;
     const result = await scan(

@@ -157,46 +157,70 @@ describe('background message fuzz', () => {
         ),
         offset: fc.oneof(fc.nat(100_000), junk),
         complete: fc.oneof(fc.boolean(), junk),
+        from: fc.oneof(fc.nat(100_000), junk),
+        to: fc.oneof(fc.nat(200_000), junk),
         hash: fc.oneof(fc.constantFrom(lexicon.hash, 'other'), junk),
       },
       { requiredKeys: [] },
     );
+    // Well formed in every field, so that answers with findings are checked too.
+    const wellFormed = fc.record({
+      type: fc.constant('analyze'),
+      id: fc.nat(1000),
+      text: fc.constantFrom('Denies aura. Mother with migraine.', 'Ketamine infusion; monitor BP.', ''),
+      offset: fc.nat(100_000),
+      complete: fc.boolean(),
+      from: fc.nat(200_000),
+      to: fc.nat(200_000),
+      hash: fc.constant(lexicon.hash),
+    });
+    let withFindings = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(request, junk), sender, fc.constantFrom(ANALYZE_PORT, 'other', ''), (msg, s, name) => {
-        fakeBrowser.reset();
-        const calls = instrument();
-        const hub = new BackgroundHub(api, () => null, lexicon);
-        const answers: unknown[] = [];
-        let closed = false;
-        let listener: ((m: unknown) => void) | null = null;
-        const port: AnalysisPort = {
-          name,
-          sender: toSender(s as Record<string, unknown>),
-          postMessage: (m) => answers.push(m),
-          disconnect: () => void (closed = true),
-          onMessage: { addListener: (l) => (listener = l) },
-        };
-        expect(() => hub.onConnect(port)).not.toThrow();
-        // Only a content script of its own, in a tab, on the analysis port, keeps the port open.
-        expect(closed).toBe(!(s.kind === 'content' && name === ANALYZE_PORT));
-        expect(listener === null).toBe(closed);
-        if (listener) expect(() => listener!(msg)).not.toThrow();
-        const id = (msg as { id?: unknown } | null)?.id;
-        const named = typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < 2 ** 31;
-        expect(answers.length).toBe(listener && named ? 1 : 0);
-        for (const a of answers) {
-          const keys = Object.keys(a as object).sort();
-          // The id alone, or the id with the lexicon's findings: never anything of the request.
-          expect([['id'], ['hash', 'id', 'rows']]).toContainEqual(keys);
-          expect((a as { id: number }).id).toBe(id);
-          if (keys.length > 1) expect((a as { hash: string }).hash).toBe(lexicon.hash);
-        }
-        expect(calls.executeScript).not.toHaveBeenCalled();
-        expect(calls.sendMessage).not.toHaveBeenCalled();
-        expect(calls.open).not.toHaveBeenCalled();
-      }),
+      fc.asyncProperty(
+        fc.oneof(request, wellFormed, junk),
+        sender,
+        fc.constantFrom(ANALYZE_PORT, 'other', ''),
+        (msg, s, name) => {
+          fakeBrowser.reset();
+          const calls = instrument();
+          const hub = new BackgroundHub(api, () => null, lexicon);
+          const answers: unknown[] = [];
+          let closed = false;
+          let listener: ((m: unknown) => void) | null = null;
+          const port: AnalysisPort = {
+            name,
+            sender: toSender(s as Record<string, unknown>),
+            postMessage: (m) => answers.push(m),
+            disconnect: () => void (closed = true),
+            onMessage: { addListener: (l) => (listener = l) },
+          };
+          expect(() => hub.onConnect(port)).not.toThrow();
+          // Only a content script of its own, in a tab, on the analysis port, keeps the port open.
+          expect(closed).toBe(!(s.kind === 'content' && name === ANALYZE_PORT));
+          expect(listener === null).toBe(closed);
+          if (listener) expect(() => listener!(msg)).not.toThrow();
+          const id = (msg as { id?: unknown } | null)?.id;
+          const named = typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < 2 ** 31;
+          expect(answers.length).toBe(listener && named ? 1 : 0);
+          for (const a of answers) {
+            const keys = Object.keys(a as object).sort();
+            // The id alone, or the id with the lexicon's findings: never anything of the request.
+            expect([['id'], ['hash', 'id', 'rows']]).toContainEqual(keys);
+            expect((a as { id: number }).id).toBe(id);
+            if (keys.length > 1) {
+              expect((a as { hash: string }).hash).toBe(lexicon.hash);
+              withFindings++;
+            }
+          }
+          expect(calls.executeScript).not.toHaveBeenCalled();
+          expect(calls.sendMessage).not.toHaveBeenCalled();
+          expect(calls.open).not.toHaveBeenCalled();
+        },
+      ),
       { numRuns: 2000 },
     );
+    // The property held for well-formed requests too, answered with their findings.
+    expect(withFindings).toBeGreaterThan(0);
   }, 60_000);
 
   it('rejects oversized messages at the contract', () => {
