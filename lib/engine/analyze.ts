@@ -426,8 +426,6 @@ export function analyze(
   }
   const findings = new Array<Finding>(wanted);
   let made = 0;
-  /** The mention read in the step before (those outside the range are not read). */
-  let processed = -1;
   let bits = 0;
   let cues: Cue[] = NO_CUES;
   let sentence: Sentence | null = null;
@@ -439,10 +437,9 @@ export function analyze(
     if (startOf[i]! < rangeFrom || startOf[i]! >= rangeTo) continue;
     const label = code[i] === 1 ? labelledBy(engine, tokens, mentions, firstToken[i]!, i) : -1;
     // A code labels the diagnosis just before it, classified in the previous step: it keeps that
-    // classification. Otherwise the mention (or the diagnosis it labels) is classified now.
-    const previous = processed;
-    processed = i;
-    if (!(label >= 0 && sentence !== null && label === i - 1 && previous === i - 1)) {
+    // classification. Otherwise the mention (or the diagnosis it labels) is classified now. (Mentions
+    // come in text order: where the diagnosis lies before the range, nothing was classified yet.)
+    if (!(label >= 0 && sentence !== null && label === i - 1)) {
       if (label >= 0) ctx.classify(firstToken[label]!, lastToken[label]!);
       else ctx.classify(firstToken[i]!, lastToken[i]!);
       bits = ctx.flags;
