@@ -51,9 +51,10 @@ export const ANALYZE_PORT = 'chartlight-analyze';
 
 /**
  * A chunk of the page's text for the background to analyse (see analysis.ts), posted on the
- * ANALYZE_PORT: the first pass's analysis runs there, off the page's main thread. `id` pairs the
- * answer with its request; `offset` is where the chunk lies in the page's text; `complete`, whether
- * it reaches the end of it; `hash`, the lexicon the content script holds. The answer, posted back
+ * ANALYZE_PORT: the analysis of first passes and page updates runs there, off the page's main
+ * thread. `id` pairs the answer with its request; `offset` is where the chunk lies in the text
+ * being read (negative for an update's chunk that starts in the text before the blocks it reads);
+ * `complete`, whether it reaches the end of it; `hash`, the lexicon the content script holds. The answer, posted back
  * on the port, is an AnalysedChunk with the same `id`, or `{ id }` alone where there is none.
  */
 export interface AnalyzeRequest {
@@ -130,6 +131,8 @@ const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
+/** An offset that may lie before the text it counts from (an update's lead-in). */
+const isOffset = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31;
 const isStr = (v: unknown, max = MAX_STRING): v is string => typeof v === 'string' && v.length <= max;
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const ASSERTIONS = new Set<string>(['affirmed', ...ASSERTION_PRECEDENCE]);
@@ -348,7 +351,7 @@ export function parseAnalyzeRequest(msg: unknown): AnalyzeRequest | { id: number
   if (
     msg.type === 'analyze' &&
     isStr(msg.text, MAX_ANALYZE_CHARS) &&
-    isInt(msg.offset) &&
+    isOffset(msg.offset) &&
     isBool(msg.complete) &&
     isInt(msg.from) &&
     isInt(msg.to) &&

@@ -65,7 +65,8 @@ export interface ScannerOptions {
    * Analyses a chunk of a first pass elsewhere, off the page's main thread (the background): the
    * findings of `text`, which lies at `offset` in the document's text, those in `range` (the chunk
    * without its lead-in and lead-out), or null (or a failure) when it could not, and the scanner
-   * analyses the chunk itself. Updates and fields are read here.
+   * analyses the chunk itself. Page updates are sent the same way (see UpdateAsk); fields are
+   * read here.
    */
   remote?: RemoteAnalysis;
 }
@@ -254,6 +255,45 @@ interface PendingChunk {
   findings: Finding[] | null | undefined;
 }
 
+/**
+ * A page update whose text went to ScannerOptions.remote: its blocks read and its chunks cut and
+ * sent, its findings put in place of the old ones once every chunk is answered. The page's main
+ * thread reads the blocks and places the findings; the analysis between is not its work.
+ */
+interface UpdateAsk {
+  groups: AskedGroup[];
+  /** Chunks not answered yet. */
+  unanswered: number;
+  /**
+   * Its report replaces the list rather than appending to it: blocks were left for the next update
+   * (out of time), or old findings went where the blocks now hold no text.
+   */
+  replaces: boolean;
+  /** One copy of each string the update's findings keep. */
+  strings: StringTable;
+  /** Text nodes whose characters changed while the chunks were out: their findings are not placed. */
+  changed: Set<Node>;
+  /** Nodes were removed meanwhile: each new finding's nodes are checked before it is placed. */
+  removals: boolean;
+}
+
+/** A run of neighbouring blocks an update reads as one text (see update). */
+interface AskedGroup {
+  blocks: Element[];
+  read: Pick<TextExtractor, 'nodes' | 'starts'>;
+  chunks: AskedChunk[];
+}
+
+interface AskedChunk {
+  text: string;
+  /** Where `text` lies in the group's text (negative: it starts in the lead-in). */
+  offset: number;
+  complete: boolean;
+  range: FindingRange;
+  /** Undefined while out; null when the page analyses it itself. */
+  findings: Finding[] | null | undefined;
+}
+
 interface DocUnit {
   doc: Document;
   win: Window;
@@ -289,6 +329,8 @@ interface DocUnit {
   /** Findings were dropped since the last report: the next one must replace, not append. */
   dropped: boolean;
   job: PassJob | null;
+  /** An update waiting for its chunks' findings (none while a pass runs). */
+  asking: UpdateAsk | null;
   ac: AbortController;
   /** Indices in `placed` the shown window is built around (empty: everything is shown). */
   anchors: number[];
@@ -484,6 +526,7 @@ export class PageScanner {
       headingRemoved: false,
       dropped: false,
       job: null,
+      asking: null,
       ac,
       anchors: [],
       windowTimer: null,
@@ -550,6 +593,12 @@ export class PageScanner {
       any = true;
       touched.add(unit);
       const removal = r.type === 'childList' && r.removedNodes.length > 0;
+      const ask = unit.asking;
+      if (ask) {
+        // The update's chunks are out: what it read may have changed since.
+        if (r.type === 'characterData') ask.changed.add(r.target);
+        if (removal) ask.removals = true;
+      }
       if (unit.job) {
         // A pass is under way: it may have read this part already. Its findings on changed or
         // removed nodes are dropped at its end, and a full pass follows.
@@ -697,8 +746,10 @@ export class PageScanner {
     for (;;) {
       const unit = this.units.find(ready);
       if (!unit) break;
-      if (!unit.job && !unit.dirty && unit.updated.size > 0) {
-        const update = this.update(unit, deadline);
+      if (!unit.job && !unit.dirty && (unit.asking !== null || unit.updated.size > 0)) {
+        // An update whose chunks are out is ready only once all are answered (see `ready`).
+        const update = unit.asking ? this.finishUpdate(unit) : this.update(unit, deadline);
+        if (update === 'asked') continue;
         if (update === 'full') {
           unit.dirty = true;
           unit.updated.clear();
@@ -713,6 +764,8 @@ export class PageScanner {
         this.opts.onCommit?.();
       } else {
         if (!unit.job) {
+          // A full pass reads what an update still waiting for its findings read, and more.
+          if (unit.dirty) unit.asking = null;
           unit.job = this.newJob(unit, !unit.dirty);
           unit.dirty = false;
           unit.fieldsDirty = false;
@@ -809,7 +862,7 @@ export class PageScanner {
     findings: readonly Finding[],
     read: Pick<TextExtractor, 'nodes' | 'starts'>,
     out: PlacedFinding[],
-    byNode: NodeIndex,
+    byNode: NodeIndex | null,
     headersSeen = new Set<number>(),
   ): void {
     const disabled = this.opts.disabled;
@@ -819,7 +872,7 @@ export class PageScanner {
       const p = placeFinding(read, f, f.start, f.end);
       if (!p) continue;
       out.push(p);
-      byNode.add(p);
+      byNode?.add(p);
       for (const cue of f.cues) {
         // Headers in an update's lead-in lie before the blocks read: recorded when they were read.
         if (cue.kind !== 'section' || cue.start < 0 || headersSeen.has(cue.start)) continue;
@@ -964,7 +1017,9 @@ export class PageScanner {
     this.syncFrames(unit, job.frames);
     this.reindex();
     // Its chunks were read elsewhere: the page's own engine (made now if it was not) reads one of
-    // its sentences once the page is idle, so the first update does not wait for its code to compile.
+    // its sentences once the page is idle. An update's text is analysed elsewhere too, but the
+    // update asks the engine whether its text holds a section header, and should not wait for it
+    // to be made and its code to compile.
     const warm = placed[0]?.finding.sentence;
     if (job.remote && warm) setTimeout(() => this.run && analyze(this.engine, warm), WARM_UP_MS);
     this.opts.onCommit?.();
@@ -976,8 +1031,9 @@ export class PageScanner {
    * puts their findings in place of the old ones there. 'full' when the update is too big or too
    * spread out for that, or touches the document's top level: a full pass does it instead.
    * `added`: the new findings when the update only added findings after all others, else null.
+   * 'asked' when its text went to ScannerOptions.remote: finishUpdate places the findings.
    */
-  private update(unit: DocUnit, deadline: number): 'full' | { added: Finding[] | null } {
+  private update(unit: DocUnit, deadline: number): 'full' | 'asked' | { added: Finding[] | null } {
     const exclude = this.opts.exclude;
     const root = unit.doc.body ?? unit.doc.documentElement;
     if (!root) return 'full';
@@ -1032,6 +1088,14 @@ export class PageScanner {
       if (headingsChanged && removed) return 'full';
     }
     let added: Finding[] | null = [];
+    const ask: UpdateAsk = {
+      groups: [],
+      unanswered: 0,
+      replaces: false,
+      strings: new Map(),
+      changed: new Set(),
+      removals: false,
+    };
     for (let gi = 0; gi < groups.length; gi++) {
       if (gi > 0 && this.now() >= deadline) {
         // Out of time: the rest waits for the next slice, and this report replaces.
@@ -1054,16 +1118,12 @@ export class PageScanner {
       });
       if (!ex.run(Infinity, this.now, Infinity, UPDATE_MAX_NODES)) return 'full';
       for (const el of frames) this.trackFrame(unit, el, true);
-      // The old findings in these blocks give way to the new ones.
-      const old = new Set<PlacedFinding>();
-      for (const node of ex.nodes) for (const p of unit.byNode.at(node)) old.add(p);
-      if (old.size > 0) {
-        unit.placed = withoutFindings(unit.placed, unit.byNode, old);
-        unit.registry.remove([...old]);
-        added = null;
-      }
       const text = ex.result().text;
-      if (text.length === 0) continue;
+      if (text.length === 0) {
+        // Nothing to read there now: the old findings in these blocks go.
+        if (this.dropOld(unit, ex)) added = null;
+        continue;
+      }
       // A new header heads the text after it too: unless nothing follows, that takes a full pass.
       // A header rendered again as it was is no new header: the findings below have its context.
       const same = (group.length === 1 && sameHeader(unit, group[0]!)) || group.every((b) => boxOnly.has(b));
@@ -1079,29 +1139,122 @@ export class PageScanner {
       const gap = isHeading(group[0]!) ? '\n\n' : '\n';
       const shift = lead.length > 0 ? lead.length + gap.length : 0;
       const all = shift > 0 ? `${lead}${gap}${text}` : text;
-      const found: Finding[] = [];
+      // Cut as analyzeChunk cuts, so the findings are the same as a pass's.
+      const chunks: AskedChunk[] = [];
       for (let from = shift; from < all.length;) {
+        const { start, end, lead: at } = nextChunk(all, from, CHUNK_MAX_CHARS);
+        const out = leadOutEnd(all, end);
         // Offsets in the blocks' own text: the lead-in's lie before 0.
-        const chunk = analyzeChunk(this.engine, all, from, CHUNK_MAX_CHARS, -shift);
-        found.push(...chunk.findings);
-        from = chunk.end;
+        const range = { from: start - shift, to: end - shift };
+        chunks.push({
+          text: all.slice(at, out),
+          offset: at - shift,
+          complete: out === all.length,
+          range,
+          findings: undefined,
+        });
+        from = end;
       }
-      const fresh: PlacedFinding[] = [];
-      this.place(unit, found, ex, fresh, unit.byNode);
-      if (fresh.length === 0) continue;
-      // Into document order: after every finding that precedes the group.
-      const first = group[0]!;
-      let lo = 0;
-      let hi = unit.placed.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (first.compareDocumentPosition(unit.placed[mid]!.startContainer) & 2 /* PRECEDING */) lo = mid + 1;
-        else hi = mid;
+      ask.groups.push({ blocks: group, read: ex, chunks });
+    }
+    // Old findings already went where the blocks hold no text: the report replaces.
+    if (added === null) ask.replaces = true;
+    unit.asking = ask;
+    const remote = this.opts.remote;
+    if (!remote || ask.groups.length === 0) return this.finishUpdate(unit);
+    this.sendUpdate(unit, ask, remote);
+    return 'asked';
+  }
+
+  /** Takes away the findings shown in the text an update read; whether there were any. */
+  private dropOld(unit: DocUnit, read: Pick<TextExtractor, 'nodes'>): boolean {
+    const old = new Set<PlacedFinding>();
+    for (const node of read.nodes) for (const p of unit.byNode.at(node)) old.add(p);
+    if (old.size === 0) return false;
+    unit.placed = withoutFindings(unit.placed, unit.byNode, old);
+    unit.registry.remove([...old]);
+    return true;
+  }
+
+  /**
+   * Puts an update's findings in `blocks` (read as `read`) in place of the old ones there, in
+   * document order, and shows them as the window allows. Those whose text changed while the
+   * update's chunks were out are left out (the change queued its own update). Returns `added`
+   * with the new findings, or null when this was more than findings added after all others.
+   */
+  private putInPlace(
+    unit: DocUnit,
+    blocks: readonly Element[],
+    read: Pick<TextExtractor, 'nodes' | 'starts'>,
+    found: readonly Finding[],
+    ask: UpdateAsk,
+    added: Finding[] | null,
+  ): Finding[] | null {
+    // The old findings in these blocks give way to the new ones.
+    if (this.dropOld(unit, read)) added = null;
+    let fresh: PlacedFinding[] = [];
+    this.place(unit, found, read, fresh, null);
+    if (ask.changed.size > 0 || ask.removals) fresh = fresh.filter((p) => isCurrent(p, ask.changed, ask.removals));
+    for (const p of fresh) unit.byNode.add(p);
+    if (fresh.length === 0) return added;
+    // Into document order: after every finding that precedes the group.
+    const first = blocks[0]!;
+    let lo = 0;
+    let hi = unit.placed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (first.compareDocumentPosition(unit.placed[mid]!.startContainer) & 2 /* PRECEDING */) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < unit.placed.length) added = null;
+    unit.placed.splice(lo, 0, ...fresh);
+    added?.push(...fresh.map((p) => p.finding));
+    this.showInserted(unit, lo, fresh);
+    return added;
+  }
+
+  /** Sends an update's chunks; the last answer queues the slice that places them (finishUpdate). */
+  private sendUpdate(unit: DocUnit, ask: UpdateAsk, remote: RemoteAnalysis): void {
+    for (const g of ask.groups) {
+      for (const chunk of g.chunks) {
+        ask.unanswered++;
+        const settle = (findings: Finding[] | null) => {
+          chunk.findings = findings;
+          if (!findings) this.stats.remoteMissed++;
+          ask.unanswered--;
+          // Only for the update still waiting (not one a full pass made moot, nor a stopped scanner).
+          if (ask.unanswered === 0 && unit.asking === ask && this.run && !this.slicePending) this.nextSlice();
+        };
+        // Called in a microtask, so a remote that throws at once is a chunk unanswered too.
+        Promise.resolve()
+          .then(() => remote(chunk.text, chunk.offset, chunk.complete, ask.strings, chunk.range))
+          .then(settle, () => settle(null));
       }
-      if (lo < unit.placed.length) added = null;
-      unit.placed.splice(lo, 0, ...fresh);
-      added?.push(...fresh.map((p) => p.finding));
-      this.showInserted(unit, lo, fresh);
+    }
+  }
+
+  /**
+   * Places an update's findings: once all its chunks are answered, or at once when there is no
+   * ScannerOptions.remote. The chunks nobody answered are analysed here.
+   */
+  private finishUpdate(unit: DocUnit): { added: Finding[] | null } {
+    const ask = unit.asking!;
+    unit.asking = null;
+    let added: Finding[] | null = ask.replaces ? null : [];
+    for (const g of ask.groups) {
+      const found: Finding[] = [];
+      for (const c of g.chunks) {
+        let findings = c.findings;
+        if (findings) {
+          this.stats.remoteChunks++;
+          // Held to the chunk's own range, as a pass's chunks are.
+          const { from, to } = c.range;
+          if (findings.some((f) => f.start < from || f.start >= to))
+            findings = findings.filter((f) => f.start >= from && f.start < to);
+        } else findings = analyze(this.engine, c.text, c.offset, ask.strings, c.complete, c.range);
+        found.push(...findings);
+      }
+      added = this.putInPlace(unit, g.blocks, g.read, found, ask, added);
     }
     this.reindex();
     if (MARKS) performance.mark(`chartlight:done:${this.placed.length}`);
@@ -1439,12 +1592,15 @@ function holdsHeading(n: Node): boolean {
 }
 
 function hasWork(u: DocUnit): boolean {
-  return u.dirty || u.fieldsDirty || u.job !== null || u.updated.size > 0;
+  return u.dirty || u.fieldsDirty || u.job !== null || u.asking !== null || u.updated.size > 0;
 }
 
-/** Has work that can be done now (not only answers to wait for). */
+/**
+ * Has work that can be done now (not only answers to wait for). A full pass due does not wait for
+ * an update's answers: it makes them moot.
+ */
 function ready(u: DocUnit): boolean {
-  return hasWork(u) && !u.job?.waiting;
+  return hasWork(u) && !u.job?.waiting && !(u.asking && u.asking.unanswered > 0 && !u.dirty);
 }
 
 /** Text to analyse in chunks: a string, or the text a walk has read so far. */

@@ -112,6 +112,16 @@ describe('analysis in the background', () => {
       expect(local.some((f) => f.cues.some((c) => c.kind === 'section'))).toBe(true);
       expect(await viaBackground(hub, SAMPLE, offset, true)).toEqual(local);
     }
+    // An update's chunk: its lead-in lies before the blocks it reads (negative offsets), and
+    // only the findings in the blocks are asked for.
+    const offset = -SAMPLE.indexOf('Mother');
+    const range = { from: 0, to: SAMPLE.length + offset };
+    const local = analyze(engine, SAMPLE, offset, new Map(), true, range);
+    expect(local.length).toBeGreaterThan(4);
+    expect(local.some((f) => f.assertion === 'family' && f.cues.some((c) => c.kind === 'section' && c.start < 0))).toBe(
+      true,
+    );
+    expect(await viaBackground(hub, SAMPLE, offset, true, range)).toEqual(local);
   });
 
   it('gives the same findings on every fixture page, chunk by chunk', async () => {
@@ -146,9 +156,13 @@ describe('analysis in the background', () => {
     const ok = { type: 'analyze', id: 3, text: 'aura', offset: 0, complete: true, from: 0, to: 4, hash: lexicon.hash };
     expect(parseAnalyzeRequest(ok)).toEqual(ok);
     expect(parseAnalyzeRequest({ ...ok, extra: 'dropped' })).toEqual(ok);
+    // An update's chunk may start in the text before the blocks it reads.
+    expect(parseAnalyzeRequest({ ...ok, offset: -40 })).toEqual({ ...ok, offset: -40 });
     for (const bad of [
       { text: 'x'.repeat(MAX_ANALYZE_CHARS + 1) },
-      { offset: -1 },
+      { offset: 0.5 },
+      { offset: -(2 ** 31) },
+      { offset: '0' },
       { complete: 'yes' },
       { from: undefined },
       { to: -1 },
@@ -159,7 +173,7 @@ describe('analysis in the background', () => {
     for (const bad of [null, 'analyze', [], { ...ok, id: -1 }, { ...ok, id: 1.5 }, { ...ok, id: '3' }])
       expect(parseAnalyzeRequest(bad)).toBeNull();
     const hub = new BackgroundHub(api, () => null, lexicon);
-    expect(await answerTo(hub, { ...ok, offset: -1 })).toEqual({ id: 3 });
+    expect(await answerTo(hub, { ...ok, offset: 0.5 })).toEqual({ id: 3 });
     // Sent as a one-off message instead of on the port, a request is not answered at all.
     expect(await hub.onMessage(ok, fromPage)).toBeUndefined();
   });

@@ -1,11 +1,13 @@
 /**
  * Page updates are read again block by block: what the scanner shows after any sequence of
  * updates must be what a full pass over the final page would show, while only the touched blocks
- * are read and an update that only adds at the end is reported as an append.
+ * are read and an update that only adds at the end is reported as an append. All of it holds
+ * whether the page analyses an update itself or sends its text to the background.
  */
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
-import { createEngine } from '../../../lib/engine/analyze';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { analyze, createEngine } from '../../../lib/engine/analyze';
+import { decodeFindings, encodeFindings } from '../../../lib/messaging/analysis';
 import { TextExtractor, extractText } from '../../../lib/page/extract';
 import {
   ANALYZE_CHUNK_CHARS,
@@ -13,11 +15,58 @@ import {
   MUTATION_DEBOUNCE_MS,
   PageScanner,
   nextChunk,
+  type RemoteAnalysis,
   type ScanReport,
 } from '../../../lib/page/scanner';
 import { loadKnowledge } from '../../../scripts/load-knowledge';
 
-const engine = createEngine(loadKnowledge('tests/fixtures/knowledge-mini').lexicon);
+const lexicon = loadKnowledge('tests/fixtures/knowledge-mini').lexicon;
+const engine = createEngine(lexicon);
+const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i]));
+
+/** Answers of the fake background still held back (see `holding`). */
+let held: (() => void)[] | null = null;
+/** Requests the fake background answered, and the offsets they named. */
+let asked = { chunks: 0, offsets: [] as number[] };
+
+/**
+ * The background as the scanner meets it: another engine's answer, packed and unpacked as on the
+ * port, in a later task. While `held` is set, answers wait until released.
+ */
+const background: RemoteAnalysis = async (text, offset, complete, strings, range) => {
+  await new Promise((r) => setTimeout(r, 0));
+  if (held) await new Promise<void>((r) => held!.push(r));
+  asked.chunks++;
+  asked.offsets.push(offset);
+  const reply = encodeFindings(
+    analyze(engine, text, offset, new Map(), complete, range),
+    text,
+    offset,
+    conceptIndex,
+    lexicon.hash,
+  );
+  return decodeFindings(
+    structuredClone(reply),
+    text,
+    offset,
+    lexicon.concepts,
+    lexicon.hash,
+    (s) => strings.get(s) ?? s,
+  );
+};
+
+/** The remote the scanners of the suite being run get (none: the page analyses its updates). */
+let remote: RemoteAnalysis | undefined;
+
+function holding(): void {
+  held = [];
+}
+
+function release(): void {
+  const waiting = held ?? [];
+  held = null;
+  for (const go of waiting) go();
+}
 
 function setBody(html: string): void {
   const parsed = new DOMParser().parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
@@ -32,7 +81,13 @@ async function settle(scanner: PageScanner): Promise<void> {
 function started() {
   const reports: ScanReport[] = [];
   const ac = new AbortController();
-  const scanner = new PageScanner({ win: window, engine, signal: ac.signal, onReport: (r) => reports.push(r) });
+  const scanner = new PageScanner({
+    win: window,
+    engine,
+    signal: ac.signal,
+    remote,
+    onReport: (r) => reports.push(r),
+  });
   scanner.start();
   return { scanner, reports, ac };
 }
@@ -48,7 +103,19 @@ async function fullScan(): Promise<string[]> {
   return out;
 }
 
-describe('page updates', () => {
+describe.each([
+  ['on the page', undefined],
+  ['in the background', background],
+])('page updates analysed %s', (_, via) => {
+  beforeEach(() => {
+    remote = via;
+    asked = { chunks: 0, offsets: [] };
+  });
+  afterEach(() => {
+    release();
+    remote = undefined;
+  });
+
   it('reads only the added blocks, with the section above them as context, and appends', async () => {
     setBody('<main><h2>Family History</h2><p>Mother with migraine.</p></main>');
     const { scanner, reports, ac } = started();
@@ -313,6 +380,171 @@ describe('page updates', () => {
     document.body.append(document.createTextNode('Aura.'));
     await settle(scanner);
     expect(scanner.stats.passes).toBe(passes + 1);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+});
+
+describe('an update analysed in the background', () => {
+  beforeEach(() => {
+    remote = background;
+    asked = { chunks: 0, offsets: [] };
+  });
+  afterEach(() => {
+    release();
+    remote = undefined;
+  });
+
+  /** Lets the debounced update run and send its chunks. */
+  const sent = () => new Promise((r) => setTimeout(r, MUTATION_DEBOUNCE_MS + 20));
+
+  it('sends the blocks with their lead-in, and changes nothing shown until the answer is in', async () => {
+    setBody('<main><h2>Family History</h2><p>Mother with migraine.</p></main>');
+    const { scanner, reports, ac } = started();
+    await scanner.idle();
+    const { chunks, remoteChunks } = { chunks: asked.chunks, remoteChunks: scanner.stats.remoteChunks };
+    holding();
+    const p = document.createElement('p');
+    p.textContent = 'Sister with aura.';
+    document.querySelector('main')!.append(p);
+    await sent();
+    expect(held).toHaveLength(1);
+    expect(view(scanner)).toEqual(['migraine:family:migraine']);
+    const reported = reports.length;
+    let idle = false;
+    const done = scanner.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(idle).toBe(false); // the update is still out
+    release();
+    await done;
+    expect(view(scanner)).toEqual(['migraine:family:migraine', 'aura:family:aura']);
+    expect(asked.chunks).toBe(chunks + 1);
+    expect(scanner.stats.remoteChunks).toBe(remoteChunks + 1);
+    // The lead-in (the header and the line above) lies before the block's own text.
+    expect(asked.offsets[asked.offsets.length - 1]).toBeLessThan(0);
+    expect(reports).toHaveLength(reported + 1);
+    expect(reports[reports.length - 1]!.append).toBe(true);
+    ac.abort();
+  });
+
+  it('whatever the page does while an update is out, ends showing what a full pass would show', async () => {
+    const SENTENCES = ['Denies aura.', 'Reports nausea.', 'Family History', 'Mother with migraine.', 'No photophobia.'];
+    const op = fc.record({
+      kind: fc.constantFrom('append', 'insert', 'edit', 'remove', 'inline', 'heading'),
+      at: fc.nat(),
+      sentence: fc.constantFrom(...SENTENCES),
+    });
+    const apply = (main: Element, o: { kind: string; at: number; sentence: string }) => {
+      const blocks = [...main.children];
+      const target = blocks[o.at % Math.max(1, blocks.length)];
+      const p = document.createElement(o.kind === 'heading' ? 'h3' : 'p');
+      p.textContent = o.kind === 'heading' ? 'Family History' : o.sentence;
+      if (o.kind === 'append' || !target) main.append(p);
+      else if (o.kind === 'insert' || o.kind === 'heading') target.before(p);
+      else if (o.kind === 'edit' && target.firstChild) (target.firstChild as Text).data = o.sentence;
+      else if (o.kind === 'remove' && blocks.length > 1) target.remove();
+      else target.append(document.createTextNode(` ${o.sentence}`));
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 3 }),
+        fc.array(op, { maxLength: 3 }),
+        async (before, during) => {
+          setBody(
+            '<main><p>Reports nausea.</p><h3>Family History</h3><p>Father with aura.</p><p>Photophobia.</p></main>',
+          );
+          const { scanner, ac } = started();
+          await scanner.idle();
+          const main = document.querySelector('main')!;
+          holding();
+          for (const o of before) apply(main, o);
+          await sent();
+          for (const o of during) apply(main, o);
+          release();
+          // The answer placed, the page's changes not read yet: nothing shown may lie on text that
+          // changed or left the page meanwhile.
+          await new Promise((r) => setTimeout(r, 10));
+          for (const p of scanner.findings) {
+            expect(p.startContainer.isConnected && p.endContainer.isConnected).toBe(true);
+            if (p.startContainer === p.endContainer)
+              expect((p.startContainer as Text).data.slice(p.startOffset, p.endOffset)).toBe(p.finding.text);
+          }
+          await settle(scanner);
+          const incremental = view(scanner);
+          ac.abort();
+          expect(incremental).toEqual(await fullScan());
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
+    );
+  }, 60_000);
+
+  it('shows nothing of a block removed or changed while its update was out', async () => {
+    setBody('<main><p>Reports nausea.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    holding();
+    const gone = document.createElement('p');
+    gone.textContent = 'Denies aura.';
+    const changed = document.createElement('p');
+    changed.textContent = 'Photophobia.';
+    document.querySelector('main')!.append(gone, changed);
+    await sent();
+    expect(held).toHaveLength(1);
+    gone.remove();
+    (changed.firstChild as Text).data = 'No photophobia.';
+    release();
+    await settle(scanner);
+    expect(view(scanner)).toEqual(['nausea-vomiting:affirmed:nausea', 'photophobia:negated:photophobia']);
+    expect(scanner.findings.every((p) => p.startContainer.isConnected)).toBe(true);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+
+  it('analyses on the page an update the background does not answer', async () => {
+    setBody('<main><h2>Family History</h2><p>Mother with migraine.</p></main>');
+    let calls = 0;
+    remote = async () => {
+      calls++;
+      return null;
+    };
+    const { scanner, ac } = started();
+    await scanner.idle();
+    const missed = scanner.stats.remoteMissed;
+    const first = calls;
+    const p = document.createElement('p');
+    p.textContent = 'Sister with aura.';
+    document.querySelector('main')!.append(p);
+    await settle(scanner);
+    expect(calls).toBe(first + 1);
+    expect(scanner.stats.remoteMissed).toBe(missed + 1);
+    expect(view(scanner)).toEqual(['migraine:family:migraine', 'aura:family:aura']);
+    ac.abort();
+  });
+
+  it('drops an update still out when the page needs a full pass, and shows the pass', async () => {
+    setBody('<main><h2>Family History</h2><p>Migraine with aura.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    const passes = scanner.stats.passes;
+    const updates = scanner.stats.updates;
+    holding();
+    const p = document.createElement('p');
+    p.textContent = 'Photophobia.';
+    document.querySelector('main')!.append(p);
+    await sent();
+    expect(held).toHaveLength(1);
+    // The header that gave both their context goes: every finding below it is read again.
+    document.querySelector('h2')!.remove();
+    await sent();
+    release();
+    await settle(scanner);
+    expect(scanner.stats.passes).toBe(passes + 1);
+    expect(scanner.stats.updates).toBe(updates);
+    expect(view(scanner)).toEqual([
+      'migraine-with-aura:affirmed:Migraine with aura',
+      'photophobia:affirmed:Photophobia',
+    ]);
     expect(view(scanner)).toEqual(await fullScan());
     ac.abort();
   });
