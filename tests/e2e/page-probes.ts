@@ -150,6 +150,7 @@ export async function panelMessage(h: Harness, msg: unknown): Promise<unknown> {
 
 export interface ContentStats {
   passes: number;
+  updates: number;
   slices: number;
   longestSliceMs: number;
   batches: number;

@@ -208,6 +208,7 @@ describe('smart form with radio buttons, checkboxes and a drop-down', () => {
     // A drop-down is read by the option it shows.
     expect(nameOf(hl, 'phonophobia')).toBe('chartlight-symptom-negated');
 
+    const before = await contentStats(page);
     // The nurse ticks "Yes": the psychosis history is no longer denied, on the page and for the panel.
     await page.click('#psych-yes');
     await waitForFrameHighlights(page, (now) => /-historical$/.test(nameOf(now, 'psychosis') ?? ''), 5000);
@@ -227,6 +228,13 @@ describe('smart form with radio buttons, checkboxes and a drop-down', () => {
     expect(await page.inputValue('#phono')).toBe('Yes');
     expect(await page.isChecked('#psych-yes')).toBe(true);
     expect(await page.isChecked('#psych-no')).toBe(false);
+    // Each change was read as an update of its line, whose text (with the lines above it as
+    // context) was analysed in the background through the first pass's port, none on the page.
+    const after = await contentStats(page);
+    expect(after!.passes).toBe(before!.passes);
+    expect(after!.updates).toBeGreaterThanOrEqual(before!.updates + 3);
+    expect(after!.remoteChunks).toBeGreaterThanOrEqual(before!.remoteChunks + 3);
+    expect(after!.remoteMissed).toBe(0);
     const log = await probeLog(page);
     expect(log.inApp).toEqual([]);
     expect(log.outside).toEqual([]);
