@@ -472,11 +472,22 @@ export function extractText(root: Node, options: ExtractOptions = {}): Extracted
   return ex.result();
 }
 
+/**
+ * The last text node whose length was read, and its length: placing a run of findings in text
+ * order asks each node once, where each finding's start and end asked it again (a crossing into
+ * the DOM each, most of the cost of placing). Made for one run, as a node's text may change after.
+ */
+export interface NodeLengthMemo {
+  node: Text | null;
+  length: number;
+}
+
 /** The text node and offset for a position in the extracted text (binary search). */
 export function locate(
   ex: Pick<Extracted, 'nodes' | 'starts'>,
   offset: number,
   preferEnd = false,
+  memo: NodeLengthMemo = { node: null, length: 0 },
 ): { node: Text; offset: number } | null {
   const starts = ex.starts;
   if (starts.length === 0) return null;
@@ -490,8 +501,12 @@ export function locate(
   }
   const node = ex.nodes[lo]!;
   const within = offset - starts[lo]!;
-  if (within < 0) return { node, offset: 0 };
-  return { node, offset: Math.min(within, node.data.length) };
+  if (within <= 0) return { node, offset: 0 };
+  if (memo.node !== node) {
+    memo.node = node;
+    memo.length = node.data.length;
+  }
+  return { node, offset: Math.min(within, memo.length) };
 }
 
 /** Where a page update lands, for the scanner's incremental rescans (see `blockAround`). */

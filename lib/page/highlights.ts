@@ -7,7 +7,7 @@
  * each held single slices of a first pass for 60-85 ms (allocation and its garbage collection).
  */
 import type { Finding } from '../engine/types';
-import { locate, type Extracted } from './extract';
+import { locate, type Extracted, type NodeLengthMemo } from './extract';
 import { highlightName } from './highlight-names';
 
 /** Where a finding is in the page's text nodes (the fields of a StaticRange, as plain data). */
@@ -118,15 +118,19 @@ export class HighlightRegistry {
   }
 }
 
-/** A finding placed at text offsets [start, end) of an extraction, in its text nodes. */
+/**
+ * A finding placed at text offsets [start, end) of an extraction, in its text nodes; `memo` is
+ * shared by a run of findings placed in text order (see NodeLengthMemo).
+ */
 export function placeFinding(
   ex: Pick<Extracted, 'nodes' | 'starts'>,
   finding: Finding,
   start: number,
   end: number,
+  memo: NodeLengthMemo = { node: null, length: 0 },
 ): PlacedFinding | null {
-  const a = locate(ex, start, false);
-  const b = locate(ex, end, true);
+  const a = locate(ex, start, false, memo);
+  const b = locate(ex, end, true, memo);
   if (!a || !b) return null;
   return { finding, startContainer: a.node, startOffset: a.offset, endContainer: b.node, endOffset: b.offset };
 }

@@ -867,9 +867,10 @@ export class PageScanner {
   ): void {
     const disabled = this.opts.disabled;
     const root = unit.doc.body ?? unit.doc.documentElement;
+    const memo = { node: null, length: 0 };
     for (const f of findings) {
       if (disabled?.has(f.category)) continue;
-      const p = placeFinding(read, f, f.start, f.end);
+      const p = placeFinding(read, f, f.start, f.end, memo);
       if (!p) continue;
       out.push(p);
       byNode?.add(p);
@@ -877,7 +878,7 @@ export class PageScanner {
         // Headers in an update's lead-in lie before the blocks read: recorded when they were read.
         if (cue.kind !== 'section' || cue.start < 0 || headersSeen.has(cue.start)) continue;
         headersSeen.add(cue.start);
-        const at = locate(read, cue.start);
+        const at = locate(read, cue.start, false, memo);
         const where = at && root ? blockAround(at.node, root, this.opts.exclude) : null;
         const text = where?.block ? shortText(where.block, HEADER_BLOCK_MAX_CHARS) : null;
         if (text !== null) unit.headerBlocks.set(where!.block!, text);

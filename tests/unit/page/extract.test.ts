@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { TextExtractor, extractText } from '../../../lib/page/extract';
+import { describe, expect, it, vi } from 'vitest';
+import { TextExtractor, extractText, locate } from '../../../lib/page/extract';
+import { placeFinding } from '../../../lib/page/highlights';
+import type { Finding } from '../../../lib/engine/types';
 
 /** A document from fixture markup (parsed, as a browser parses a page). */
 function doc(html: string): Document {
@@ -152,5 +154,61 @@ describe('tag names in either case', () => {
     expect(ex.result().text).toBe('Aura.\nNausea today.');
     // A text node alone as the root: its text and nothing after it.
     expect(extractText(d.getElementById('b')!.lastChild!).text).toBe(' today.');
+  });
+});
+
+/** A detached element holding `html`, parsed (never assigned as HTML). */
+function parsed(html: string): HTMLElement {
+  const doc = new DOMParser().parseFromString(`<!doctype html><body>${html}</body>`, 'text/html');
+  const div = document.createElement('div');
+  div.append(...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
+  return div;
+}
+
+describe('placing a run of findings', () => {
+  it('asks each text node for its length once, and places every finding where it lies', () => {
+    const body = parsed('<p>Denies aura, nausea and photophobia.</p><p>Reports <b>phonophobia</b> [x] today.</p>');
+    const ex = extractText(body);
+    const words = ['aura', 'nausea', 'photophobia', 'phonophobia', 'today'];
+    const spans = words.map((w) => [ex.text.indexOf(w), ex.text.indexOf(w) + w.length] as const);
+    // Wherever the DOM defines a text node's `data`, its reads are counted there.
+    let proto = Object.getPrototypeOf(body.firstChild!.firstChild!) as object;
+    while (!Object.getOwnPropertyDescriptor(proto, 'data')) proto = Object.getPrototypeOf(proto) as object;
+    const owner = proto as CharacterData;
+    const own = Object.getOwnPropertyDescriptor(owner, 'data')!;
+    let reads = 0;
+    const data = vi.spyOn(owner, 'data', 'get').mockImplementation(function (this: CharacterData) {
+      reads++;
+      return own.get!.call(this) as string;
+    });
+    try {
+      const memo = { node: null, length: 0 };
+      const placed = spans.map(([a, b]) => placeFinding(ex, {} as Finding, a, b, memo)!);
+      // Three nodes hold the five findings' ends: "Denies …", "phonophobia" and " [x] today."
+      expect(reads).toBe(3);
+      expect(placed.map((p) => (p.startContainer as Text).data.slice(p.startOffset, p.endOffset))).toEqual(words);
+    } finally {
+      data.mockRestore();
+    }
+    // Without a shared memo each finding asks again.
+    reads = 0;
+    const again = vi.spyOn(owner, 'data', 'get').mockImplementation(function (this: CharacterData) {
+      reads++;
+      return own.get!.call(this) as string;
+    });
+    try {
+      for (const [a, b] of spans) placeFinding(ex, {} as Finding, a, b);
+      expect(reads).toBeGreaterThan(3);
+    } finally {
+      again.mockRestore();
+    }
+    // An offset in text of no node (a ticked box read as "[x]") stays inside the node before it.
+    const form = parsed('<p>Aura <input type="checkbox" checked></p>');
+    const boxed = extractText(form);
+    expect(boxed.text).toBe('Aura  [x] ');
+    const aura = boxed.nodes[0]!;
+    expect(locate(boxed, 7)!.node).toBe(aura);
+    expect(locate(boxed, 7)!.offset).toBe(5);
+    expect(locate(boxed, 7, false, { node: null, length: 0 })!.offset).toBe(5);
   });
 });
