@@ -14,8 +14,8 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact(), knowledgePlugin(), nativeBrowserInContentScript()],
     // Terser packs the content script, which every scanned frame parses, about 1 kB (gzip) tighter
-    // than esbuild's minifier: room under its 30 kB budget.
-    build: { minify: 'terser' },
+    // than esbuild's minifier: room under its 30 kB budget. A second compress pass: 0.1 kB more.
+    build: { minify: 'terser', terserOptions: { compress: { passes: 2 } } },
     // The benchmark's builds leave performance marks when a pass or an update is shown (counts only).
     define: { __CHARTLIGHT_MARKS__: JSON.stringify(process.env.CHARTLIGHT_MARKS === '1') },
   }),

@@ -6,7 +6,8 @@
  * crosses is sized for the page's side: Chrome copies a message at a few ns a byte for a string
  * but far more for objects and arrays, and every string of a finding (its words, its sentence, its
  * cues) is a slice of the text the content script already holds. So a finding travels as numbers
- * only, in base 36 in one string, and is rebuilt from the chunk's own text.
+ * only, in base 36 in one string, and is rebuilt from the chunk's own text; a string the port
+ * has carried before is named by its number (see NamedStrings).
  */
 import type { Cue, Finding, LexiconConcept } from '../engine/types';
 import { ASSERTION_PRECEDENCE } from '../engine/types';
@@ -16,17 +17,35 @@ import { ASSERTIONS_PACKED as ASSERTIONS, CUE_KINDS } from './contract';
 export interface AnalysedChunk {
   /** The lexicon it was analysed with: findings name concepts by their index in it. */
   hash: string;
+  /** How many strings the port's earlier replies had named (see encodeFindings); 0 starts afresh. */
+  base: number;
   /** The findings' numbers (see encodeFindings). */
   rows: string;
 }
 
+/**
+ * A port's strings as the background has named them so far, by number, in the order first sent.
+ * Charts repeat themselves (template sentences, a flowsheet's labels, a symptom named on every
+ * row): a string sent again travels as its number, so the page neither slices nor looks it up
+ * again, and the hashing that finding it again takes is done here, off the page's main thread.
+ */
+export type NamedStrings = Map<string, number>;
+
+/**
+ * Strings a port names at most: past that it starts afresh (base 0), so a port kept open by a
+ * page that keeps changing does not hold every sentence it ever sent.
+ */
+export const NAMED_STRINGS_MAX = 20_000;
+
 const NO_CUES: Cue[] = Object.freeze([]) as unknown as Cue[];
 
 /**
- * Per finding: concept index, start, length, assertion index, flag bits, sentence start, sentence
- * length, cue count (-1: the previous finding's cues); per cue: flag index, kind index, start,
- * length. Starts are relative to the chunk (`offset`). Null when a string is not the slice of the
- * text its offsets say (the content script then analyses the chunk itself).
+ * Per finding: concept index, its words, assertion index, flag bits, its sentence, cue count (-1:
+ * the previous finding's cues); per cue: flag index, kind index, its words. Each string is its
+ * start (relative to the chunk, `offset`) and either its length, when it is sent for the first
+ * time on the port, or -1 - its number, when it was sent before (see NamedStrings; `named` is the
+ * port's, and without one every string is sent). Null when a string is not the slice of the text
+ * its offsets say (the content script then analyses the chunk itself).
  */
 export function encodeFindings(
   findings: readonly Finding[],
@@ -34,17 +53,27 @@ export function encodeFindings(
   offset: number,
   conceptIndex: ReadonlyMap<string, number>,
   hash: string,
+  named: NamedStrings = new Map(),
 ): AnalysedChunk | null {
+  if (named.size > NAMED_STRINGS_MAX) named.clear();
+  const base = named.size;
   const out: number[] = [];
   let sliced = true;
   const span = (s: string, start: number) => {
-    out.push(start - offset, s.length);
-    sliced &&= start >= offset && text.startsWith(s, start - offset);
+    const at = start - offset;
+    sliced &&= start >= offset && text.startsWith(s, at);
+    const known = named.get(s);
+    if (known === undefined) named.set(s, named.size);
+    out.push(at, known === undefined ? s.length : -1 - known);
   };
   let previous: Cue[] | null = null;
+  let ok = true;
   for (const f of findings) {
     const c = conceptIndex.get(f.concept);
-    if (c === undefined || f.end - f.start !== f.text.length) return null;
+    if (c === undefined || f.end - f.start !== f.text.length) {
+      ok = false;
+      break;
+    }
     out.push(c);
     span(f.text, f.start);
     let bits = 0;
@@ -58,18 +87,21 @@ export function encodeFindings(
     else {
       out.push(f.cues.length);
       for (const q of f.cues) {
-        if (q.end - q.start !== q.text.length) return null;
+        if (q.end - q.start !== q.text.length) ok = false;
         out.push(ASSERTION_PRECEDENCE.indexOf(q.flag), CUE_KINDS.indexOf(q.kind));
         span(q.text, q.start);
       }
     }
     previous = f.cues;
   }
-  return sliced ? { hash, rows: out.map((n) => n.toString(36)).join() } : null;
+  if (ok && sliced) return { hash, base, rows: out.map((n) => n.toString(36)).join() };
+  // Not sent: the strings it named are not the page's to know.
+  for (const [str, n] of named) if (n >= base) named.delete(str);
+  return null;
 }
 
 /** What `numbers` reads for anything not a number: fails every check a read number goes through. */
-const BAD = -2;
+const BAD = NaN;
 
 /**
  * The base-36 numbers of `rows` (at most 5 digits), BAD for anything else: small integers only.
@@ -97,7 +129,10 @@ function numbers(rows: string): number[] {
 /**
  * The findings a reply stands for, rebuilt on `text` (the chunk sent, at `offset` in the page's
  * text); null when the reply is malformed or made with another lexicon, so the caller analyses the
- * chunk itself. `keep` interns the strings the findings hold (see StringTable).
+ * chunk itself. `keep` interns the strings sent for the first time (see StringTable); `named` is
+ * the port's list of strings by number, which a reply adds to (the page's side of NamedStrings).
+ * A reply that does not follow on from the list (its `base`) is not read: the list and the
+ * background's would no longer agree.
  */
 export function decodeFindings(
   reply: unknown,
@@ -106,42 +141,45 @@ export function decodeFindings(
   concepts: readonly LexiconConcept[],
   hash: string,
   keep: (s: string) => string = (s) => s,
+  named: string[] = [],
 ): Finding[] | null {
   const r = reply as Partial<AnalysedChunk> | null;
-  if (r?.hash !== hash || typeof r.rows !== 'string') return null;
+  if (r?.hash !== hash || typeof r.rows !== 'string' || typeof r.base !== 'number') return null;
+  if (r.base === 0) named.length = 0;
+  else if (r.base !== named.length) return null;
   const v = numbers(r.rows);
   let i = 0;
   const next = () => v[i++] ?? BAD;
-  // A slice of the text from a start and a length, its start and end in the page's text; the last
-  // read in each place (words, sentence, cue) is reused while the findings repeat it.
+  // The string read last, and where it starts in the page's text.
   let s = '';
   let a = 0;
-  const last: [number, number, string][] = [
-    [-1, 0, ''],
-    [-1, 0, ''],
-    [-1, 0, ''],
-  ];
-  const span = (slot: number): boolean => {
-    const rel = next();
-    const len = next();
-    if (!(rel >= 0 && len >= 0 && rel + len <= text.length)) return false;
-    const l = last[slot]!;
-    if (l[0] !== rel || l[1] !== len) last[slot] = [rel, len, keep(text.slice(rel, rel + len))];
-    s = last[slot]![2];
-    a = rel + offset;
+  const span = (): boolean => {
+    const at = next();
+    const n = next();
+    if (!(at >= 0)) return false;
+    if (n >= 0) {
+      if (at + n > text.length) return false;
+      s = keep(text.slice(at, at + n));
+      named.push(s);
+    } else {
+      const known = named[-1 - n];
+      if (known === undefined || at + known.length > text.length) return false;
+      s = known;
+    }
+    a = at + offset;
     return true;
   };
   const out: Finding[] = [];
   while (i < v.length) {
     const concept = concepts[next()];
-    if (!concept || !span(0)) return null;
+    if (!concept || !span()) return null;
     // Plain assignments, not a destructured pair: this runs before the page's JIT has optimised
     // it, and unoptimised code builds and iterates the pair.
     const words = s;
     const start = a;
     const assertion = ASSERTIONS[next()];
     const bits = next();
-    if (!assertion || !(bits >= 0 && bits < 32) || !span(1)) return null;
+    if (!assertion || !(bits >= 0 && bits < 32) || !span()) return null;
     const sentence = s;
     const sentenceStart = a;
     const n = next();
@@ -153,7 +191,7 @@ export function decodeFindings(
     for (let k = 0; k < n; k++) {
       const flag = ASSERTION_PRECEDENCE[next()];
       const kind = CUE_KINDS[next()];
-      if (!flag || !kind || !span(2)) return null;
+      if (!flag || !kind || !span()) return null;
       cues[k] = { flag, text: s, start: a, end: a + s.length, kind };
     }
     out.push({

@@ -7,7 +7,7 @@ import type { Browser, WxtBrowser } from 'wxt/browser';
 import { analyze, createEngine, type Engine, type FindingRange } from '../engine/analyze';
 import type { CompiledLexicon } from '../engine/types';
 import { policySites, sitesToRegister } from '../settings/scope';
-import { encodeFindings, type AnalysedChunk } from './analysis';
+import { encodeFindings, type AnalysedChunk, type NamedStrings } from './analysis';
 import {
   ANALYZE_PORT,
   MAX_FINDINGS_PER_FRAME,
@@ -218,10 +218,12 @@ export class BackgroundHub {
       port.disconnect();
       return;
     }
+    // The strings this port's replies have named, for as long as it is open (see NamedStrings).
+    const named: NamedStrings = new Map();
     port.onMessage.addListener((msg) => {
       const m = parseAnalyzeRequest(msg);
       if (!m) return;
-      const chunk = 'text' in m ? this.analyze(m.text, m.offset, m.complete, m.hash, m) : null;
+      const chunk = 'text' in m ? this.analyze(m.text, m.offset, m.complete, m.hash, m, named) : null;
       try {
         port.postMessage({ id: m.id, ...chunk });
       } catch {
@@ -232,10 +234,18 @@ export class BackgroundHub {
 
   /**
    * A chunk of a page's text analysed here, off the page's main thread: the same engine and
-   * lexicon as the content script's, so the same findings. Nothing of the text is kept. Null for a
-   * content script holding another lexicon (an update of the extension under way).
+   * lexicon as the content script's, so the same findings. Nothing of the text is kept beyond the
+   * strings its port has named (in memory, and only while the port is open). Null for a content
+   * script holding another lexicon (an update of the extension under way).
    */
-  analyze(text: string, offset: number, complete: boolean, hash: string, only?: FindingRange): AnalysedChunk | null {
+  analyze(
+    text: string,
+    offset: number,
+    complete: boolean,
+    hash: string,
+    only?: FindingRange,
+    named?: NamedStrings,
+  ): AnalysedChunk | null {
     const lexicon = this.lexicon;
     if (!lexicon || hash !== lexicon.hash) return null;
     if (!this.engine) {
@@ -243,7 +253,8 @@ export class BackgroundHub {
       this.engine = { engine: createEngine(lexicon), conceptIndex };
     }
     const { engine, conceptIndex } = this.engine;
-    return encodeFindings(analyze(engine, text, offset, new Map(), complete, only), text, offset, conceptIndex, hash);
+    const findings = analyze(engine, text, offset, new Map(), complete, only);
+    return encodeFindings(findings, text, offset, conceptIndex, hash, named);
   }
 
   async openPanel(tabId: number): Promise<void> {

@@ -255,6 +255,8 @@ export function remoteAnalysis(
   signal: AbortSignal,
 ): RemoteAnalysis {
   let port: ContentPort | null = null;
+  /** The strings the open port's replies have named, by number (see NamedStrings). */
+  let named: string[] = [];
   let id = 0;
   let idle: ReturnType<typeof setTimeout> | undefined;
   const waiting = new Map<number, (reply: unknown) => void>();
@@ -270,6 +272,7 @@ export function remoteAnalysis(
   const open = (): ContentPort => {
     if (port) return port;
     const p = connect(ANALYZE_PORT);
+    named = [];
     p.onMessage.addListener((reply) => {
       const n = (reply as { id?: unknown } | null)?.id as number;
       const answer = waiting.get(n);
@@ -281,20 +284,32 @@ export function remoteAnalysis(
     p.onDisconnect.addListener(() => port === p && close());
     return (port = p);
   };
-  return (text, offset, complete, strings, { from, to }) =>
-    new Promise<unknown>((answer) => {
+  return (text, offset, complete, strings, { from, to }) => {
+    let list = named;
+    let on: ContentPort | null = null;
+    return new Promise<unknown>((answer) => {
       if (signal.aborted) return answer(null);
       clearTimeout(idle);
       const n = id++;
       waiting.set(n, answer);
       try {
-        open().postMessage({ type: 'analyze', id: n, text, offset, complete, from, to, hash });
+        on = open();
+        list = named;
+        on.postMessage({ type: 'analyze', id: n, text, offset, complete, from, to, hash });
       } catch {
         // No port (the extension was updated): the scanner analyses the chunk.
         waiting.delete(n);
         answer(null);
       }
-    }).then((reply) => decodeFindings(reply, text, offset, concepts, hash, (s) => kept(strings, s)));
+    }).then((reply) => {
+      const findings = decodeFindings(reply, text, offset, concepts, hash, (s) => kept(strings, s), list);
+      // An answer not read leaves the port's strings and the background's apart: the next chunks
+      // go on a new port, both sides' lists empty.
+      if (!findings && on === port && (reply as { rows?: unknown } | null)?.rows !== undefined) close();
+      // The background was asked for the chunk's own findings only: held to that all the same.
+      return findings && findings.filter((f) => f.start >= from && f.start < to);
+    });
+  };
 }
 
 function asBrief(v: unknown): EntryBrief | null {

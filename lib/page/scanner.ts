@@ -937,12 +937,8 @@ export class PageScanner {
       job.pending.shift();
       let findings = head.findings;
       const range = { from: head.start, to: head.end };
-      if (findings) {
-        this.stats.remoteChunks++;
-        // The background was asked for the chunk's own findings only: held to that all the same.
-        if (findings.some((f) => f.start < range.from || f.start >= range.to))
-          findings = findings.filter((f) => f.start >= range.from && f.start < range.to);
-      } else {
+      if (findings) this.stats.remoteChunks++;
+      else {
         const t0 = this.now();
         findings = analyze(this.engine, head.text, head.lead, job.strings, head.complete, range);
         if (!job.remote) job.chunkChars = nextChunkChars(head.end - head.lead, this.now() - t0);
@@ -985,10 +981,7 @@ export class PageScanner {
       job.waiting = false;
       if (unit.job === job && this.run && !this.slicePending) this.nextSlice();
     };
-    // Called in a microtask, so a remote that throws at once is a chunk unanswered too.
-    Promise.resolve()
-      .then(() => this.opts.remote!(text, lead, chunk.complete, job.strings, { from: start, to: end }))
-      .then(settle, () => settle(null));
+    this.ask(text, lead, chunk.complete, job.strings, { from: start, to: end }, settle);
     return 'more';
   }
 
@@ -1161,9 +1154,8 @@ export class PageScanner {
     // Old findings already went where the blocks hold no text: the report replaces.
     if (added === null) ask.replaces = true;
     unit.asking = ask;
-    const remote = this.opts.remote;
-    if (!remote || ask.groups.length === 0) return this.finishUpdate(unit);
-    this.sendUpdate(unit, ask, remote);
+    if (!this.opts.remote || ask.groups.length === 0) return this.finishUpdate(unit);
+    this.sendUpdate(unit, ask);
     return 'asked';
   }
 
@@ -1214,22 +1206,35 @@ export class PageScanner {
     return added;
   }
 
+  /**
+   * Asks ScannerOptions.remote for a chunk's findings, `settle` told of the answer. Called in a
+   * microtask, so a remote that throws at once is a chunk unanswered too.
+   */
+  private ask(
+    text: string,
+    offset: number,
+    complete: boolean,
+    strings: StringTable,
+    range: FindingRange,
+    settle: (findings: Finding[] | null) => void,
+  ): void {
+    Promise.resolve()
+      .then(() => this.opts.remote!(text, offset, complete, strings, range))
+      .then(settle, () => settle(null));
+  }
+
   /** Sends an update's chunks; the last answer queues the slice that places them (finishUpdate). */
-  private sendUpdate(unit: DocUnit, ask: UpdateAsk, remote: RemoteAnalysis): void {
+  private sendUpdate(unit: DocUnit, ask: UpdateAsk): void {
     for (const g of ask.groups) {
       for (const chunk of g.chunks) {
         ask.unanswered++;
-        const settle = (findings: Finding[] | null) => {
+        this.ask(chunk.text, chunk.offset, chunk.complete, ask.strings, chunk.range, (findings) => {
           chunk.findings = findings;
           if (!findings) this.stats.remoteMissed++;
           ask.unanswered--;
           // Only for the update still waiting (not one a full pass made moot, nor a stopped scanner).
           if (ask.unanswered === 0 && unit.asking === ask && this.run && !this.slicePending) this.nextSlice();
-        };
-        // Called in a microtask, so a remote that throws at once is a chunk unanswered too.
-        Promise.resolve()
-          .then(() => remote(chunk.text, chunk.offset, chunk.complete, ask.strings, chunk.range))
-          .then(settle, () => settle(null));
+        });
       }
     }
   }
@@ -1246,13 +1251,8 @@ export class PageScanner {
       const found: Finding[] = [];
       for (const c of g.chunks) {
         let findings = c.findings;
-        if (findings) {
-          this.stats.remoteChunks++;
-          // Held to the chunk's own range, as a pass's chunks are.
-          const { from, to } = c.range;
-          if (findings.some((f) => f.start < from || f.start >= to))
-            findings = findings.filter((f) => f.start >= from && f.start < to);
-        } else findings = analyze(this.engine, c.text, c.offset, ask.strings, c.complete, c.range);
+        if (findings) this.stats.remoteChunks++;
+        else findings = analyze(this.engine, c.text, c.offset, ask.strings, c.complete, c.range);
         found.push(...findings);
       }
       added = this.putInPlace(unit, g.blocks, g.read, found, ask, added);

@@ -5,7 +5,7 @@ import type { WxtBrowser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { analyze, createEngine } from '../../../lib/engine/analyze';
 import type { Finding } from '../../../lib/engine/types';
-import { decodeFindings, encodeFindings } from '../../../lib/messaging/analysis';
+import { NAMED_STRINGS_MAX, decodeFindings, encodeFindings } from '../../../lib/messaging/analysis';
 import { BackgroundHub, type AnalysisPort } from '../../../lib/messaging/background';
 import { ANALYZE_PORT, MAX_ANALYZE_CHARS, parseAnalyzeRequest } from '../../../lib/messaging/contract';
 import { remoteAnalysis, type ContentPort } from '../../../lib/page/content-main';
@@ -223,6 +223,54 @@ describe('analysis in the background', () => {
     expect(await remote(SAMPLE, 0, true, new Map(), ALL)).toBeNull();
   });
 
+  it('opens a new port when an answer cannot be read, its strings and the background’s apart', async () => {
+    const hub = new BackgroundHub(api, () => null, lexicon);
+    const links: ReturnType<typeof connectTo>[] = [];
+    const remote = remoteAnalysis(
+      (name) => {
+        const link = connectTo(hub);
+        links.push(link);
+        if (links.length === 1) {
+          // This port's answers claim strings the page was never sent.
+          const post = link.bgPort.postMessage;
+          link.bgPort.postMessage = (m) => post({ ...(m as object), base: 7 });
+        }
+        return link.connect(name);
+      },
+      lexicon,
+      new AbortController().signal,
+    );
+    expect(await remote('Denies aura.', 0, true, new Map(), ALL)).toBeNull();
+    expect(links[0]!.isOpen()).toBe(false);
+    const local = analyze(engine, 'Denies aura.', 0, new Map(), true);
+    expect(local.length).toBe(1);
+    expect(await remote('Denies aura.', 0, true, new Map(), ALL)).toEqual(local);
+    expect(links).toHaveLength(2);
+  });
+
+  it('keeps only the findings in the range it asked for, whatever the answer holds', async () => {
+    const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
+    const listeners: ((m: unknown) => void)[] = [];
+    // A background that answers every finding of the chunk, the range not heeded.
+    const port: ContentPort = {
+      postMessage: (m) => {
+        const r = m as { id: number; text: string; offset: number };
+        const all = encodeFindings(analyze(engine, r.text, r.offset), r.text, r.offset, conceptIndex, lexicon.hash);
+        setTimeout(() => listeners.forEach((l) => l({ id: r.id, ...all })));
+      },
+      disconnect: () => undefined,
+      onMessage: { addListener: (l) => void listeners.push(l) },
+      onDisconnect: { addListener: () => undefined },
+    };
+    const remote = remoteAnalysis(() => port, lexicon, new AbortController().signal);
+    const from = SAMPLE.indexOf('Family');
+    const to = SAMPLE.indexOf('Time');
+    const got = await remote(SAMPLE, 0, true, new Map(), { from, to });
+    expect(got!.length).toBeGreaterThan(0);
+    expect(got!.length).toBeLessThan(analyze(engine, SAMPLE).length);
+    expect(got).toEqual(analyze(engine, SAMPLE).filter((f) => f.start >= from && f.start < to));
+  });
+
   it('answers null once the content script is stopped, and closes its port', async () => {
     const hub = new BackgroundHub(api, () => null, lexicon);
     const link = connectTo(hub);
@@ -239,8 +287,8 @@ describe('analysis in the background', () => {
     const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
     const good = encodeFindings(local, SAMPLE, 0, conceptIndex, lexicon.hash)!;
     expect(decodeFindings(good, SAMPLE, 0, lexicon.concepts, lexicon.hash)).toEqual(local);
-    const bad = (rows: unknown) =>
-      decodeFindings({ hash: lexicon.hash, rows }, SAMPLE, 0, lexicon.concepts, lexicon.hash);
+    const bad = (rows: unknown, base: unknown = 0) =>
+      decodeFindings({ hash: lexicon.hash, base, rows }, SAMPLE, 0, lexicon.concepts, lexicon.hash);
     expect(bad(good.rows.replace(/,[^,]*$/, ''))).toBeNull(); // cut short
     expect(bad('zzzzz,0,4,0,0,0,10,0')).toBeNull(); // no such concept
     expect(bad(`0,0,${(SAMPLE.length + 1).toString(36)},0,0,0,1,0`)).toBeNull(); // past the text
@@ -252,7 +300,12 @@ describe('analysis in the background', () => {
     expect(bad('0,0,4,0,0,0,1,0,1-2')).toBeNull();
     expect(bad('0,0,4,0,0,0,1,0,A')).toBeNull();
     expect(bad(['0'])).toBeNull();
+    expect(bad('0,0,4,0,0,0,-2,0')).toBeNull(); // a string never sent
+    expect(bad('0,0,4,0,0,-1,-1,0')).toBeNull(); // a negative start
+    expect(bad('0,0,4,0,0,0,1,0', 3)).toBeNull(); // following strings never sent
+    expect(bad('0,0,4,0,0,0,1,0', '0')).toBeNull();
     expect(bad('0,0,4,0,0,0,1,0')).not.toBeNull(); // the same, well formed
+    expect(bad('0,0,4,0,0,0,-1,0')).not.toBeNull(); // the sentence is the words, sent just before
     expect(decodeFindings(null, SAMPLE, 0, lexicon.concepts, lexicon.hash)).toBeNull();
   });
 
@@ -396,5 +449,41 @@ describe('the reply’s shortcuts', () => {
         lexicon.hash,
       ),
     ).toBeNull();
+  });
+
+  it('names a string the port sent before by its number, and reads nothing once the lists disagree', () => {
+    const conceptIndex = new Map(lexicon.concepts.map((c, i) => [c.id, i] as const));
+    const text = SAMPLE;
+    const local = analyze(engine, text);
+    expect(local.length).toBeGreaterThan(8);
+    // The background's side of one port, and the page's: two chunks of the same text.
+    const sent = new Map<string, number>();
+    const first = encodeFindings(local, text, 0, conceptIndex, lexicon.hash, sent)!;
+    const second = encodeFindings(local, text, 0, conceptIndex, lexicon.hash, sent)!;
+    expect(first.base).toBe(0);
+    expect(second.base).toBe(sent.size);
+    // Every string of the second is one the first sent: numbers only, no lengths.
+    const spans = (rows: string) => rows.split(',').map((n) => parseInt(n, 36));
+    expect(spans(second.rows).filter((n) => n < -1).length).toBeGreaterThan(local.length);
+    const list: string[] = [];
+    expect(decodeFindings(first, text, 0, lexicon.concepts, lexicon.hash, undefined, list)).toEqual(local);
+    expect(list.length).toBe(sent.size);
+    const again = decodeFindings(second, text, 0, lexicon.concepts, lexicon.hash, undefined, list)!;
+    expect(again).toEqual(local);
+    // The same strings, not copies: nothing sliced or looked up again.
+    expect(again[0]!.sentence).toBe(list[list.indexOf(again[0]!.sentence)]);
+    // A list that missed the first reply cannot read the second.
+    expect(decodeFindings(second, text, 0, lexicon.concepts, lexicon.hash, undefined, [])).toBeNull();
+    // An answer the background could not send takes back the numbers it gave.
+    const size = sent.size;
+    const wrong = { ...local[0]!, text: 'not the words', end: local[0]!.start + 'not the words'.length };
+    expect(encodeFindings([wrong], text, 0, conceptIndex, lexicon.hash, sent)).toBeNull();
+    expect(sent.size).toBe(size);
+    // Past NAMED_STRINGS_MAX the port starts afresh, and so does the page's list.
+    for (let k = sent.size; k <= NAMED_STRINGS_MAX; k++) sent.set(`filler ${k}`, k);
+    const fresh = encodeFindings(local, text, 0, conceptIndex, lexicon.hash, sent)!;
+    expect(fresh.base).toBe(0);
+    expect(decodeFindings(fresh, text, 0, lexicon.concepts, lexicon.hash, undefined, list)).toEqual(local);
+    expect(list.length).toBe(sent.size);
   });
 });

@@ -205,7 +205,7 @@ describe('background message fuzz', () => {
           for (const a of answers) {
             const keys = Object.keys(a as object).sort();
             // The id alone, or the id with the lexicon's findings: never anything of the request.
-            expect([['id'], ['hash', 'id', 'rows']]).toContainEqual(keys);
+            expect([['id'], ['base', 'hash', 'id', 'rows']]).toContainEqual(keys);
             expect((a as { id: number }).id).toBe(id);
             if (keys.length > 1) {
               expect((a as { hash: string }).hash).toBe(lexicon.hash);
