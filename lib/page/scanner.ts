@@ -275,6 +275,8 @@ interface UpdateAsk {
   changed: Set<Node>;
   /** Nodes were removed meanwhile: each new finding's nodes are checked before it is placed. */
   removals: boolean;
+  /** The document changed meanwhile (see finishUpdate). */
+  touched: boolean;
 }
 
 /** A run of neighbouring blocks an update reads as one text (see update). */
@@ -596,6 +598,7 @@ export class PageScanner {
       const ask = unit.asking;
       if (ask) {
         // The update's chunks are out: what it read may have changed since.
+        ask.touched = true;
         if (r.type === 'characterData') ask.changed.add(r.target);
         if (removal) ask.removals = true;
       }
@@ -1089,6 +1092,7 @@ export class PageScanner {
       strings: new Map(),
       changed: new Set(),
       removals: false,
+      touched: false,
     };
     for (let gi = 0; gi < groups.length; gi++) {
       if (gi > 0 && this.now() >= deadline) {
@@ -1243,10 +1247,11 @@ export class PageScanner {
    * Places an update's findings: once all its chunks are answered, or at once when there is no
    * ScannerOptions.remote. The chunks nobody answered are analysed here.
    */
-  private finishUpdate(unit: DocUnit): { added: Finding[] | null } {
+  private finishUpdate(unit: DocUnit): 'full' | { added: Finding[] | null } {
     const ask = unit.asking!;
     unit.asking = null;
     let added: Finding[] | null = ask.replaces ? null : [];
+    const founds: Finding[][] = [];
     for (const g of ask.groups) {
       const found: Finding[] = [];
       for (const c of g.chunks) {
@@ -1255,8 +1260,13 @@ export class PageScanner {
         else findings = analyze(this.engine, c.text, c.offset, ask.strings, c.complete, c.range);
         found.push(...findings);
       }
-      added = this.putInPlace(unit, g.blocks, g.read, found, ask, added);
+      // A section header in the blocks read is recorded with its block's text (see place), which is
+      // read now: had the page changed meanwhile, the text recorded might not be the one the
+      // findings below it were read with, and a later change to it would go unseen.
+      if (ask.touched && found.some((f) => f.cues.some((q) => q.kind === 'section' && q.start >= 0))) return 'full';
+      founds.push(found);
     }
+    ask.groups.forEach((g, i) => (added = this.putInPlace(unit, g.blocks, g.read, founds[i]!, ask, added)));
     this.reindex();
     if (MARKS) performance.mark(`chartlight:done:${this.placed.length}`);
     return { added };

@@ -501,6 +501,27 @@ describe('an update analysed in the background', () => {
     ac.abort();
   });
 
+  it('reads the page again when a header the update added changed while it was out', async () => {
+    setBody('<main><p>Reports nausea.</p></main>');
+    const { scanner, ac } = started();
+    await scanner.idle();
+    holding();
+    const h = document.createElement('h3');
+    h.textContent = 'Family History';
+    const p = document.createElement('p');
+    p.textContent = 'Photophobia.';
+    document.querySelector('main')!.append(h, p);
+    await sent();
+    expect(held).toHaveLength(1);
+    // Typed into while its update was out: it heads nothing now.
+    h.append(document.createTextNode(' was reviewed with the patient today.'));
+    release();
+    await settle(scanner);
+    expect(view(scanner)).toEqual(['nausea-vomiting:affirmed:nausea', 'photophobia:affirmed:Photophobia']);
+    expect(view(scanner)).toEqual(await fullScan());
+    ac.abort();
+  });
+
   it('analyses on the page an update the background does not answer', async () => {
     setBody('<main><h2>Family History</h2><p>Mother with migraine.</p></main>');
     let calls = 0;
