@@ -390,6 +390,11 @@ export class TextExtractor {
       if (pending === '') this.pendingBreak = ch;
       return;
     }
+    // Most breaks come after text or after the same break: nothing to weigh (and no string made).
+    if (pending === '' || pending === ch) {
+      this.pendingBreak = ch;
+      return;
+    }
     // A block that opens a cell (<td><div>No</div></td>) does not start a line: the row goes on.
     if (this.cellAt === this.textLength && pending.startsWith('\t')) return;
     // The strongest line break wins, a blank line over a line. Tabs before it are this row's: the
